@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths';
+
+const boolish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  DATA_DIR: z.string().default('./data'),
+  DEMO: boolish.optional(),
+  ORG_TIMEZONE: z.string().default('Asia/Ho_Chi_Minh'),
+  SESSION_SECRET: z.string().min(16).optional(),
+  SMTP_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
+  DB_POOL_MAX: z.coerce.number().int().positive().max(200).default(10),
+  TRUST_PROXY: z.string().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  API_TOKEN_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
+  SECURE_COOKIES: boolish.optional(),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Unset: the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demo: boolean;
+  timezone: string;
+  sessionSecret: string;
+  smtpUrl: string | undefined;
+  logLevel: string;
+  maxUploadBytes: number;
+  dbPoolMax: number;
+  trustProxy: string | undefined;
+  sessionTtlMs: number;
+  apiTokenTtlMs: number;
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once, validates it and returns a typed config; throws ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (!isValidZone(e.ORG_TIMEZONE)) throw new ConfigError(`Invalid configuration:\n  ORG_TIMEZONE: unknown time zone "${e.ORG_TIMEZONE}"`);
+  const embedded = !e.DATABASE_URL;
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production (at least 16 characters)');
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(projectRoot, e.DATA_DIR),
+    demo: e.DEMO ?? embedded,
+    timezone: e.ORG_TIMEZONE,
+    // Outside production a fixed development secret keeps sessions valid across restarts.
+    sessionSecret: e.SESSION_SECRET ?? 'casebook-development-secret-not-for-production',
+    smtpUrl: e.SMTP_URL,
+    logLevel: e.LOG_LEVEL,
+    maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    dbPoolMax: e.DB_POOL_MAX,
+    trustProxy: e.TRUST_PROXY,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    apiTokenTtlMs: e.API_TOKEN_TTL_HOURS * 3600_000,
+    secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
+  };
+}
+
+function isValidZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** The extensions migrations create; PGlite must have them loaded before CREATE EXTENSION. */
+export const embeddedExtensions = { pg_trgm, unaccent };
+
+export class EmbeddedDatabaseInUseError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by a running Casebook process (pid ${pid}). ` +
+        'Stop that process first (Ctrl-C), or set DATABASE_URL to use a PostgreSQL server that many processes can share.',
+    );
+    this.name = 'EmbeddedDatabaseInUseError';
+  }
+}
+
+export interface EmbeddedServer {
+  url: string;
+  db: PGlite;
+  stop(): Promise<void>;
+}
+
+interface LockInfo {
+  pid: number;
+  startedAt: string;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data folder's lock file. PGlite is a single process's database: two processes
+ * opening the same folder would corrupt it, so the second one is refused with a clear message.
+ * A lock left by a process that no longer exists (a crash, kill -9) is taken over.
+ */
+function acquireLock(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, 'casebook.lock');
+  const info: LockInfo = { pid: process.pid, startedAt: new Date().toISOString() };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, JSON.stringify(info), { flag: 'wx' });
+      return () => {
+        try {
+          const current = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockInfo;
+          if (current.pid === process.pid) fs.unlinkSync(lockPath);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      let holder: LockInfo | undefined;
+      try {
+        holder = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as LockInfo;
+      } catch {
+        holder = undefined;
+      }
+      if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+        throw new EmbeddedDatabaseInUseError(dataDir, holder.pid);
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not take the lock ${lockPath}`);
+}
+
+/**
+ * Starts PGlite on `dataDir` (or in memory when `dataDir` is undefined, for tests) and serves it
+ * on a loopback port, so the application reaches it through `pg` exactly like a real server.
+ */
+export async function startEmbedded(options: {
+  dataDir?: string;
+  loadDataDir?: Blob;
+  maxConnections?: number;
+}): Promise<EmbeddedServer> {
+  let release = () => {};
+  let pgliteDir: string | undefined;
+  if (options.dataDir) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    release = acquireLock(options.dataDir);
+    pgliteDir = path.join(options.dataDir, 'pgdata');
+  }
+  try {
+    const db = await PGlite.create({
+      dataDir: pgliteDir,
+      loadDataDir: options.loadDataDir,
+      extensions: embeddedExtensions,
+    });
+    const server = new PGLiteSocketServer({
+      db,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: options.maxConnections ?? 20,
+    });
+    await server.start();
+    const url = `postgres://postgres@${server.getServerConn()}/postgres`;
+    let stopped = false;
+    return {
+      url,
+      db,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        try {
+          await server.stop();
+          await db.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+import pg from 'pg';
+import { Sequelize, type Transaction } from 'sequelize';
+import { currentTransaction, sequelizeNamespace } from '../lib/context';
+import { startEmbedded, type EmbeddedServer } from './embedded';
+import { initModels } from '../models';
+
+// Every query inside sequelize.transaction(async () => …) joins the transaction by itself.
+Sequelize.useCLS(sequelizeNamespace);
+
+// int8 (bigserial, count(*)) fits a JS number for every table we have; parse it as one.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export interface Database {
+  sequelize: Sequelize;
+  url: string;
+  embedded: EmbeddedServer | undefined;
+  close(): Promise<void>;
+}
+
+let current: Database | undefined;
+
+/** The process's database. Throws when none is open: a programming error, never a user's. */
+export function db(): Database {
+  if (!current) throw new Error('The database is not open.');
+  return current;
+}
+
+export function sequelize(): Sequelize {
+  return db().sequelize;
+}
+
+/** Runs `fn` in a transaction (joining the current one, if any). Every audited write goes through here. */
+export function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+  const s = sequelize();
+  const outer = currentTransaction() as Transaction | undefined;
+  if (outer) return fn(outer);
+  return s.transaction(fn);
+}
+
+export function createSequelize(url: string, poolMax: number): Sequelize {
+  return new Sequelize(url, {
+    dialect: 'postgres',
+    dialectModule: pg,
+    logging: false,
+    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    define: { underscored: true, timestamps: true },
+    timezone: '+00:00',
+  });
+}
+
+/**
+ * Opens the database: `databaseUrl` when given, otherwise the embedded PGlite in `dataDir`
+ * (or in memory when `dataDir` is undefined). Both are reached through `pg` on a TCP port.
+ */
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir?: string;
+  poolMax?: number;
+  loadDataDir?: Blob;
+}): Promise<Database> {
+  let embedded: EmbeddedServer | undefined;
+  let url = options.databaseUrl;
+  if (!url) {
+    embedded = await startEmbedded({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+    url = embedded.url;
+  }
+  // The embedded server executes one statement at a time whatever the pool size; a small
+  // pool keeps waiting requests in Node rather than in the socket multiplexer.
+  const s = createSequelize(url, embedded ? Math.min(options.poolMax ?? 5, 5) : options.poolMax ?? 10);
+  initModels(s);
+  const database: Database = {
+    sequelize: s,
+    url,
+    embedded,
+    async close() {
+      try {
+        await s.close();
+      } finally {
+        await embedded?.stop();
+        if (current === database) current = undefined;
+      }
+    },
+  };
+  current = database;
+  return database;
+}

@@ -1,0 +1,5 @@
+import type { Migration } from './types';
+import * as m0001 from './0001-platform';
+
+/** Every migration, in order. Listed by hand so the build and the tests see the same set. */
+export const migrations: Array<{ name: string; up: Migration }> = [{ name: '0001-platform', up: m0001.up }];

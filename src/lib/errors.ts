@@ -1,0 +1,58 @@
+/** Stable machine codes of API.md; clients switch on these, so never rename one. */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'not_found'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'invalid_transition'
+  | 'conflict'
+  | 'immutable_record'
+  | 'signature_invalid'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'service_unavailable'
+  | 'internal';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A domain or HTTP error that maps one-to-one onto an RFC 9457 problem document. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (message: string, errors?: FieldError[]) =>
+  new AppError(400, 'validation_failed', message, errors);
+export const validationFailed = (errors: FieldError[], message = 'The request has invalid fields.') =>
+  new AppError(400, 'validation_failed', message, errors);
+export const unauthenticated = (message = 'Authentication is required.') =>
+  new AppError(401, 'unauthenticated', message, undefined, { 'WWW-Authenticate': 'Bearer' });
+export const forbidden = (message = 'You are not allowed to do this.') => new AppError(403, 'forbidden', message);
+export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} was not found.`);
+export const conflict = (message: string, errors?: FieldError[]) => new AppError(409, 'conflict', message, errors);
+export const staleVersion = (current: number) =>
+  new AppError(409, 'conflict', `The record was changed by someone else (current version ${current}). Reload and try again.`);
+export const invalidTransition = (message: string, missing: FieldError[]) =>
+  new AppError(409, 'invalid_transition', message, missing);
+export const immutableRecord = (message = 'This record is sealed and cannot be changed.') =>
+  new AppError(409, 'immutable_record', message);
+export const signatureInvalid = (message = 'The signature could not be verified: wrong password.') =>
+  new AppError(401, 'signature_invalid', message);
+export const payloadTooLarge = (message = 'The request body is too large.') =>
+  new AppError(413, 'payload_too_large', message);
+export const unsupportedMediaType = (message = 'This content type is not supported.') =>
+  new AppError(415, 'unsupported_media_type', message);
+export const rateLimited = (retryAfterSeconds: number, message = 'Too many attempts. Try again later.') =>
+  new AppError(429, 'rate_limited', message, undefined, { 'Retry-After': String(retryAfterSeconds) });

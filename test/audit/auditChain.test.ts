@@ -1,0 +1,105 @@
+import { QueryTypes } from 'sequelize';
+import { useTestDatabase } from '../support/db';
+import { asActor } from '../support/context';
+import { transaction, sequelize } from '../../src/db';
+import { AuditEvent, Department } from '../../src/models';
+import { verifyAuditTrail } from '../../src/commands/auditVerifier';
+import { anchorAuditTrail } from '../../src/commands/auditAnchorer';
+
+useTestDatabase();
+
+async function createDepartment(code: string) {
+  return asActor(() => transaction(() => Department.create({ code, name: `Phòng ${code}` })));
+}
+
+/** A superuser who bypasses the triggers, as an insider with database access could. */
+async function asSuperuser(sql: string, replacements: Record<string, unknown> = {}) {
+  await sequelize().transaction(async (t) => {
+    await sequelize().query('SET LOCAL session_replication_role = replica', { transaction: t });
+    await sequelize().query(sql, { replacements, transaction: t });
+  });
+}
+
+describe('audit trail', () => {
+  it('writes an event with before/after in the same transaction as the change', async () => {
+    const dept = await createDepartment('AUD1');
+    await asActor(() => transaction(async () => {
+      dept.name = 'Phòng Kiểm toán';
+      await dept.save();
+    }));
+    const events = await AuditEvent.findAll({ where: { entityType: 'Department', entityId: dept.id }, order: [['seq', 'ASC']] });
+    expect(events.map((e) => e.action)).toEqual(['department.created', 'department.updated']);
+    expect(events[1].changes).toEqual({ before: { name: 'Phòng AUD1' }, after: { name: 'Phòng Kiểm toán' } });
+    expect(events[1].prevHash).toBe(events[0].hash);
+    expect(events[0].actorLabel).toBe('test');
+  });
+
+  it('leaves neither the change nor its event behind when the transaction rolls back', async () => {
+    await expect(
+      asActor(() => transaction(async () => {
+        await Department.create({ code: 'ROLLBACK', name: 'Không lưu' });
+        throw new Error('boom');
+      })),
+    ).rejects.toThrow('boom');
+    expect(await Department.count({ where: { code: 'ROLLBACK' } })).toBe(0);
+    const events = await sequelize().query(`SELECT 1 FROM audit_events WHERE changes->'after'->>'code' = 'ROLLBACK'`, { type: QueryTypes.SELECT });
+    expect(events).toHaveLength(0);
+  });
+
+  it('refuses to write an audited change outside a transaction', async () => {
+    await expect(asActor(() => Department.create({ code: 'NOTX', name: 'x' }))).rejects.toThrow(/outside a transaction/);
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of events in the database itself', async () => {
+    await createDepartment('IMM');
+    await expect(sequelize().query(`UPDATE audit_events SET action = 'x'`)).rejects.toMatchObject({ parent: { code: 'CB001' } });
+    await expect(sequelize().query('DELETE FROM audit_events')).rejects.toMatchObject({ parent: { code: 'CB001' } });
+    await expect(sequelize().query('TRUNCATE audit_events')).rejects.toMatchObject({ parent: { code: 'CB001' } });
+  });
+
+  it('verifies an untouched trail, anchored and not', async () => {
+    await createDepartment('V1');
+    const anchor = await anchorAuditTrail();
+    expect(anchor).not.toBeNull();
+    await createDepartment('V2');
+    const report = await verifyAuditTrail();
+    expect(report.failures).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.anchors).toBeGreaterThanOrEqual(1);
+    expect(report.checked).toBeGreaterThanOrEqual(2);
+  });
+
+  describe('detects a superuser who bypasses the triggers', () => {
+    it('and edits an event', async () => {
+      const dept = await createDepartment('T1');
+      const event = await AuditEvent.findOne({ where: { entityId: dept.id } });
+      await asSuperuser(`UPDATE audit_events SET changes = '{"after":{"name":"forged"}}' WHERE id = :id`, { id: event!.id });
+      const report = await verifyAuditTrail();
+      expect(report.ok).toBe(false);
+      expect(report.failures).toContainEqual({ id: event!.id, reason: expect.stringMatching(/altered/) });
+    });
+
+    it('and removes an event from the middle of a chain', async () => {
+      const dept = await createDepartment('T2');
+      for (const name of ['a', 'b']) await asActor(() => transaction(() => dept.update({ name })));
+      const middle = await AuditEvent.findOne({ where: { entityId: dept.id, seq: 2 } });
+      await asSuperuser('DELETE FROM audit_events WHERE id = :id', { id: middle!.id });
+      const report = await verifyAuditTrail();
+      expect(report.failures.some((f) => /missing/.test(f.reason))).toBe(true);
+    });
+
+    it('and cuts the anchored tail of a chain, head included', async () => {
+      const dept = await createDepartment('T3');
+      await asActor(() => transaction(() => dept.update({ name: 'anchored' })));
+      await anchorAuditTrail();
+      const tail = await AuditEvent.findOne({ where: { entityId: dept.id, seq: 2 } });
+      await asSuperuser('DELETE FROM audit_events WHERE id = :id', { id: tail!.id });
+      await asSuperuser('UPDATE audit_chain_heads SET seq = 1, hash = :hash WHERE chain_key = :key', {
+        hash: tail!.prevHash,
+        key: tail!.chainKey,
+      });
+      const report = await verifyAuditTrail();
+      expect(report.failures.some((f) => f.id.startsWith('anchor:') && /sealed/.test(f.reason))).toBe(true);
+    });
+  });
+});

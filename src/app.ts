@@ -1,0 +1,112 @@
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config';
+import { accountPages } from './features/account/pages';
+import { auditApi } from './features/audit/api';
+import { auditPages } from './features/audit/pages';
+import { authApi } from './features/auth/api';
+import { authenticateRequest } from './features/auth/middleware';
+import { authPages } from './features/auth/pages';
+import { healthRouter } from './features/health/api';
+import { homePages } from './features/home/pages';
+import { docsRouter } from './features/openapi/docs';
+import { pageLocals, renderErrorPage } from './features/pages/locals';
+import { usersApi } from './features/users/api';
+import { usersPages } from './features/users/pages';
+import { csrfProtection } from './lib/csrf';
+import { errorHandler } from './lib/errorHandler';
+import { notFound, unsupportedMediaType } from './lib/errors';
+import { DEFAULT_LANG, isLang, translator } from './lib/i18n';
+import { requestContext } from './lib/requestContext';
+import { viewEngine } from './lib/views';
+import { nodeModulesDir, publicDir, viewsDir } from './paths';
+
+const LANG_COOKIE = 'lang';
+const JSON_LIMIT = '1mb';
+
+/** Language: ?lang= (remembered in a cookie), else the cookie, else the user's preference, else Vietnamese. */
+function language(req: Request, res: Response, next: NextFunction): void {
+  const asked = req.query.lang;
+  let lang = DEFAULT_LANG;
+  if (isLang(asked)) {
+    lang = asked;
+    res.cookie(LANG_COOKIE, asked, { maxAge: 365 * 86_400_000, sameSite: 'lax', httpOnly: true, path: '/' });
+  } else if (isLang(req.cookies?.[LANG_COOKIE])) lang = req.cookies[LANG_COOKIE];
+  else if (isLang(req.user?.locale)) lang = req.user.locale;
+  req.lang = lang;
+  req.t = translator(lang);
+  next();
+}
+
+/** A JSON API answers 415 to a body it cannot read rather than guessing. */
+function jsonOnly(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is(['application/json', 'application/*+json', 'multipart/form-data'])) {
+    throw unsupportedMediaType('Send JSON (Content-Type: application/json).');
+  }
+  next();
+}
+
+/** Builds the application without listening, so tests drive it with supertest. */
+export function createApp(config: Config): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ? (/^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy) : false);
+  app.engine('hbs', viewEngine().engine);
+  app.set('view engine', 'hbs');
+  app.set('views', viewsDir);
+  app.set('query parser', 'simple');
+
+  app.use(requestContext);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+
+  const assets = { maxAge: config.env === 'production' ? '7d' : 0, index: false as const, fallthrough: false };
+  app.use('/assets/pico', express.static(path.join(nodeModulesDir, '@picocss/pico/css'), assets));
+  app.use('/assets/htmx', express.static(path.join(nodeModulesDir, 'htmx.org/dist'), assets));
+  app.use('/assets/app', express.static(publicDir, assets));
+
+  app.use(cookieParser());
+  app.use(express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ extended: false, limit: JSON_LIMIT, parameterLimit: 1000 }));
+  app.use(authenticateRequest(config));
+  app.use(language);
+  const csrf = csrfProtection(config);
+  app.use(csrf.protect);
+
+  app.use(healthRouter());
+  app.use('/api', docsRouter());
+  app.use('/api/v1', jsonOnly, authApi(config), usersApi(), auditApi(config));
+  app.use('/api', () => {
+    throw notFound('API endpoint');
+  });
+
+  app.use(pageLocals(config, csrf.token));
+  app.use(authPages(config), homePages(), usersPages(), auditPages(config), accountPages());
+  app.use(() => {
+    throw notFound('Page');
+  });
+
+  app.use(errorHandler(renderErrorPage));
+  return app;
+}

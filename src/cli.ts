@@ -1,0 +1,134 @@
+import 'dotenv/config';
+import { Command, Option } from 'commander';
+import { loadConfig, ConfigError } from './config';
+import { openDatabase, sequelize, type Database } from './db';
+import { EmbeddedDatabaseInUseError } from './db/embedded';
+import { migrate } from './db/migrator';
+import { anchorAuditTrail } from './commands/auditAnchorer';
+import { verifyAuditTrail } from './commands/auditVerifier';
+import { createUser, setPassword } from './commands/users';
+import { ROLE_KEYS, isRoleKey } from './domain/roles';
+import { runWithContext, systemContext } from './lib/context';
+import { AppError } from './lib/errors';
+import { Department, User } from './models';
+import { seedDemo } from '../seeds/demo';
+
+/** Opens the configured database, migrates it, runs `fn` as the CLI actor, and closes it. */
+async function withDatabase<T>(fn: (db: Database) => Promise<T>, options = { migrate: true }): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  try {
+    if (options.migrate) await migrate(db.sequelize);
+    return await runWithContext(systemContext('cli'), () => fn(db));
+  } finally {
+    await db.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+async function passwordFrom(opts: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
+  if (opts.passwordStdin) return readStdin();
+  return opts.password ?? process.env.CASEBOOK_PASSWORD;
+}
+
+async function userByEmail(email: string): Promise<User> {
+  const s = sequelize();
+  const user = await User.findOne({ where: s.where(s.fn('lower', s.col('email')), email.trim().toLowerCase()) });
+  if (!user) throw new AppError(404, 'not_found', `No user with email ${email}.`);
+  return user;
+}
+
+const program = new Command('casebook').description('Casebook administration commands').showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(async () => {
+    const applied = await withDatabase((db) => migrate(db.sequelize), { migrate: false });
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+  });
+
+program
+  .command('seed')
+  .description('load the demo organisation (departments and one user per role); existing rows are kept')
+  .action(async () => {
+    const created = await withDatabase(() => seedDemo());
+    console.log(created ? `Created ${created} demo users.` : 'The demo users already exist.');
+  });
+
+program
+  .command('user:create')
+  .description('create a user')
+  .requiredOption('--email <email>')
+  .requiredOption('--name <name>')
+  .addOption(new Option('--roles <roles>', `comma-separated: ${ROLE_KEYS.join(', ')}`).makeOptionMandatory())
+  .option('--department <code>', 'department code, e.g. QA')
+  .option('--password <password>', 'initial password (or CASEBOOK_PASSWORD, or --password-stdin)')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (opts: { email: string; name: string; roles: string; department?: string; password?: string; passwordStdin?: boolean }) => {
+    const roles = opts.roles.split(',').map((r) => r.trim()).filter(Boolean);
+    const bad = roles.filter((r) => !isRoleKey(r));
+    if (bad.length || roles.length === 0) throw new AppError(400, 'validation_failed', `Unknown roles: ${bad.join(', ') || '(none)'}. Use: ${ROLE_KEYS.join(', ')}`);
+    const password = await passwordFrom(opts);
+    const user = await withDatabase(async () => {
+      let departmentId: string | null = null;
+      if (opts.department) {
+        const dept = await Department.findOne({ where: { code: opts.department } });
+        if (!dept) throw new AppError(404, 'not_found', `No department with code ${opts.department}.`);
+        departmentId = dept.id;
+      }
+      return createUser({ email: opts.email, name: opts.name, roles: roles.filter(isRoleKey), departmentId, password });
+    });
+    console.log(`Created ${user.email} (${user.roles.join(', ')})${password ? '' : ' without a password: set one with user:set-password'}.`);
+  });
+
+program
+  .command('user:set-password')
+  .description("set a user's password (signs them out everywhere)")
+  .requiredOption('--email <email>')
+  .option('--password <password>')
+  .option('--password-stdin', 'read the password from standard input')
+  .action(async (opts: { email: string; password?: string; passwordStdin?: boolean }) => {
+    const password = await passwordFrom(opts);
+    if (!password) throw new AppError(400, 'validation_failed', 'Give --password, --password-stdin or CASEBOOK_PASSWORD.');
+    await withDatabase(async () => setPassword((await userByEmail(opts.email)).id, password));
+    console.log(`Password set for ${opts.email}.`);
+  });
+
+program
+  .command('audit:verify')
+  .description('recompute every audit chain and anchor; exits 1 when anything was tampered with')
+  .action(async () => {
+    const report = await withDatabase(() => verifyAuditTrail());
+    console.log(`Checked ${report.checked} events in ${report.chains} chains and ${report.anchors} anchors.`);
+    for (const f of report.failures) console.log(`  FAIL ${f.id}: ${f.reason}`);
+    console.log(report.ok ? 'OK: the audit trail is intact.' : `TAMPERED: ${report.failures.length} problems.`);
+    if (!report.ok) process.exitCode = 1;
+  });
+
+program
+  .command('audit:anchor')
+  .description('seal the audit events written since the last anchor')
+  .action(async () => {
+    const anchor = await withDatabase(() => anchorAuditTrail());
+    console.log(anchor ? `Anchor ${anchor.id} sealed ${anchor.eventCount} events (${anchor.hash}).` : 'Nothing new to anchor.');
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof EmbeddedDatabaseInUseError || err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  if (err instanceof AppError) {
+    console.error(`Error: ${err.message}`);
+    for (const e of err.errors ?? []) console.error(`  ${e.path}: ${e.message}`);
+    process.exit(1);
+  }
+  console.error(err);
+  process.exit(1);
+});

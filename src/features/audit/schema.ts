@@ -1,0 +1,62 @@
+import { instantOrDate } from '../../lib/dates';
+import { limitSchema } from '../../lib/pagination';
+import { z } from '../../lib/zod';
+import { documentRoute } from '../openapi/registry';
+
+export const AuditListQuery = z
+  .object({
+    entityType: z.string().trim().max(64).optional(),
+    entityId: z.string().trim().max(254).optional(),
+    actorId: z.string().uuid().optional(),
+    action: z.string().trim().max(64).optional(),
+    from: instantOrDate.optional().openapi({ description: 'Inclusive; a date means its start in the organisation zone' }),
+    to: instantOrDate.optional().openapi({ description: 'Inclusive; a date means its end in the organisation zone' }),
+    limit: limitSchema,
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const AuditEventSchema = z
+  .object({
+    id: z.string().uuid(),
+    position: z.number().int(),
+    occurredAt: z.string().datetime({ offset: true }),
+    actor: z.object({ id: z.string().uuid().nullable(), label: z.string().nullable(), roles: z.array(z.string()) }),
+    action: z.string(),
+    entityType: z.string(),
+    entityId: z.string().nullable(),
+    changes: z.unknown(),
+    meta: z.unknown(),
+    requestId: z.string().nullable(),
+    ip: z.string().nullable(),
+    chain: z.object({ key: z.string(), seq: z.number().int(), prevHash: z.string(), hash: z.string() }),
+  })
+  .openapi('AuditEvent');
+
+export const VerificationSchema = z
+  .object({
+    ok: z.boolean(),
+    checked: z.number().int(),
+    chains: z.number().int(),
+    anchors: z.number().int(),
+    failures: z.array(z.object({ id: z.string(), reason: z.string() })),
+  })
+  .openapi('AuditVerification');
+
+documentRoute({
+  method: 'get',
+  path: '/api/v1/audit-events',
+  summary: 'The audit trail, newest first (auditor)',
+  tags: ['Audit'],
+  query: AuditListQuery,
+  response: { status: 200, schema: z.object({ items: z.array(AuditEventSchema), nextCursor: z.string().nullable() }) },
+  problems: [403],
+});
+documentRoute({
+  method: 'get',
+  path: '/api/v1/audit-events/verify',
+  summary: 'Recompute every audit chain and anchor and report tampering (auditor)',
+  tags: ['Audit'],
+  response: { status: 200, schema: VerificationSchema },
+  problems: [403],
+});

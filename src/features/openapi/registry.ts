@@ -1,0 +1,107 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from '../../lib/zod';
+
+/** Every feature registers its routes here from its schema.ts; /api/openapi.json is generated from it. */
+export const registry = new OpenAPIRegistry();
+
+registry.registerComponent('securitySchemes', 'bearerAuth', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'A token from POST /api/v1/auth/login.',
+});
+
+export const ProblemSchema = registry.register(
+  'Problem',
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string(),
+      code: z.enum([
+        'validation_failed',
+        'not_found',
+        'forbidden',
+        'unauthenticated',
+        'invalid_transition',
+        'conflict',
+        'immutable_record',
+        'signature_invalid',
+        'payload_too_large',
+        'unsupported_media_type',
+        'rate_limited',
+        'service_unavailable',
+        'internal',
+      ]),
+      errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      requestId: z.string().optional(),
+    })
+    .openapi({ description: 'RFC 9457 problem details with a stable machine `code`.' }),
+);
+
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'Invalid input (validation_failed)',
+  401: 'Not signed in, or a bad token (unauthenticated)',
+  403: 'Not allowed (forbidden)',
+  404: 'Unknown or not visible (not_found)',
+  409: 'Conflict: stale version, duplicate, invalid transition or sealed record',
+  413: 'Body too large (payload_too_large)',
+  415: 'Unsupported content type (unsupported_media_type)',
+  429: 'Too many attempts (rate_limited)',
+};
+
+type Json = z.ZodType;
+
+/** Registers one JSON route. `problems` lists the 4xx answers it can give besides 400/401. */
+export function documentRoute(route: {
+  method: RouteConfig['method'];
+  path: string;
+  summary: string;
+  tags: string[];
+  body?: Json;
+  query?: z.ZodObject;
+  params?: z.ZodObject;
+  response?: { status: number; schema?: Json; description?: string; contentType?: string };
+  problems?: number[];
+  public?: boolean;
+}): void {
+  const responses: RouteConfig['responses'] = {};
+  const ok = route.response ?? { status: 200 };
+  responses[ok.status] = {
+    description: ok.description ?? 'Success',
+    ...(ok.schema ? { content: { [ok.contentType ?? 'application/json']: { schema: ok.schema } } } : {}),
+  };
+  const problems = new Set([400, ...(route.public ? [] : [401]), ...(route.problems ?? [])]);
+  for (const status of problems) {
+    responses[status] = { description: PROBLEM_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: ProblemSchema } } };
+  }
+  registry.registerPath({
+    method: route.method,
+    path: route.path,
+    summary: route.summary,
+    tags: route.tags,
+    security: route.public ? [] : [{ bearerAuth: [] }],
+    request: {
+      ...(route.body ? { body: { content: { 'application/json': { schema: route.body } }, required: true } } : {}),
+      ...(route.query ? { query: route.query } : {}),
+      ...(route.params ? { params: route.params } : {}),
+    },
+    responses,
+  });
+}
+
+let cached: object | undefined;
+
+export function openApiDocument(): object {
+  cached ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Casebook API',
+      version: '1.0.0',
+      description:
+        'Customer-complaint records the ISO way. Times are ISO 8601 with offset; dates are YYYY-MM-DD; errors are application/problem+json with a stable `code`.',
+    },
+    servers: [{ url: '/' }],
+  });
+  return cached;
+}

@@ -1,0 +1,84 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Config } from '../../config';
+import type { Problem } from '../../lib/errorHandler';
+import { AppError, type FieldError } from '../../lib/errors';
+import { DEFAULT_LANG, translator, type Translate } from '../../lib/i18n';
+import { allowed } from '../../policies/authorize';
+
+const FLASH_COOKIE = 'casebook.flash';
+
+interface NavItem {
+  href: string;
+  key: string;
+}
+
+/** The navigation a user sees: built from the same ability every route checks. */
+function navFor(req: Request): NavItem[] {
+  if (!req.user) return [];
+  const items: NavItem[] = [{ href: '/', key: 'nav.home' }];
+  if (allowed(req, 'read', 'AuditEvent')) items.push({ href: '/audit', key: 'nav.audit' });
+  if (allowed(req, 'create', 'User')) items.push({ href: '/admin/users', key: 'nav.users' });
+  if (allowed(req, 'create', 'Department')) items.push({ href: '/admin/departments', key: 'nav.departments' });
+  items.push({ href: '/api/docs', key: 'nav.apiDocs' });
+  return items;
+}
+
+/** Everything the layout needs, for every page: language, zone, user, navigation, CSRF token, flash. */
+export function pageLocals(config: Config, csrfToken: (req: Request, res: Response) => string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    res.locals.lang = req.lang;
+    res.locals.timezone = config.timezone;
+    res.locals.currentUser = req.user ? { id: req.user.id, name: req.user.name, email: req.user.email, roles: req.user.roles } : null;
+    res.locals.nav = navFor(req).map((item) => ({ ...item, active: item.href === '/' ? req.path === '/' : req.path.startsWith(item.href) }));
+    res.locals.csrfToken = csrfToken(req, res);
+    res.locals.path = req.path;
+    res.locals.otherLang = req.lang === 'vi' ? 'en' : 'vi';
+    const flash: unknown = req.cookies?.[FLASH_COOKIE];
+    if (typeof flash === 'string' && /^[a-z0-9_.]{1,64}$/.test(flash)) {
+      res.locals.flash = flash;
+      res.clearCookie(FLASH_COOKIE, { path: '/' });
+    }
+    next();
+  };
+}
+
+/** Shows a one-line notice (a locale key) on the next page the browser loads. */
+export function setFlash(res: Response, key: string): void {
+  res.cookie(FLASH_COOKIE, key, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 60_000 });
+}
+
+/**
+ * For forms: the 4xx errors to show next to fields, in the page's language (a message without a
+ * locale key — zod's, already localised — is kept); anything else is rethrown to the error page.
+ */
+export function formErrors(err: unknown, t: Translate): { status: number; message: string | undefined; errors: FieldError[] } {
+  if (err instanceof AppError && err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 403) {
+    const errors = (err.errors ?? []).map((e) => (e.key ? { ...e, message: t(e.key, e.params ?? {}) } : e));
+    const message = err.messageKey ? t(err.messageKey) : err.status === 400 ? undefined : t(`error.${err.status}`);
+    return { status: err.status, message, errors };
+  }
+  throw err;
+}
+
+/** The friendly error page (request id included, stack never). */
+export function renderErrorPage(req: Request, res: Response, p: Problem): void {
+  if (p.status === 401) return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+  res.status(p.status);
+  const t = req.t ?? translator(DEFAULT_LANG);
+  const locals = {
+    layout: 'main',
+    lang: req.lang ?? DEFAULT_LANG,
+    status: p.status,
+    code: p.code,
+    message: p.messageKey ? t(p.messageKey) : t(`error.${p.status}`, { defaultValue: t('error.500') }),
+    // The English detail helps an English reader and IT; a Vietnamese page keeps to the localised line.
+    detail: p.status < 500 && req.lang === 'en' && !p.messageKey ? p.detail : null,
+    requestId: req.requestId,
+    title: `${p.status}`,
+  };
+  res.render('error', locals, (err, html) => {
+    // If even the error page cannot render, a plain line still gets the request id to the user.
+    if (err) res.type('text').send(`Error ${p.status} (request ${req.requestId})`);
+    else res.send(html);
+  });
+}

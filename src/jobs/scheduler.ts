@@ -1,0 +1,22 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import { AuditAnchorJob } from './auditAnchorJob';
+import type { CronJob } from './CronJob';
+
+/** Every job the app runs. Later issues add theirs here. */
+export function allJobs(): CronJob[] {
+  return [new AuditAnchorJob()];
+}
+
+/** The only place that touches node-cron. Returns a stop function for graceful shutdown. */
+export function startScheduler(timezone: string, jobs: CronJob[] = allJobs()): () => Promise<void> {
+  const tasks: ScheduledTask[] = jobs.map((job) =>
+    cron.schedule(job.schedule, () => job.run(), { name: job.name, timezone, noOverlap: true }),
+  );
+  return async () => {
+    await Promise.all(tasks.map((t) => t.stop()));
+    // Let a run that already started finish before the pool closes under it.
+    const deadline = Date.now() + 10_000;
+    while (tasks.some((t) => t.isBusy()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await Promise.all(tasks.map((t) => t.destroy()));
+  };
+}

@@ -1,0 +1,19 @@
+import type { Request } from 'express';
+import { badRequest, notFound } from './errors';
+import { uuidParam } from './pagination';
+
+/** The `:id` route parameter; a malformed id is as unknown as a missing one. */
+export function idParam(req: Request, name = 'id'): string {
+  const parsed = uuidParam.safeParse(req.params[name]);
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+/** The expected version from `If-Match` (a number, quoted or not) or the body's `version`. */
+export function expectedVersion(req: Request, bodyVersion?: number): number | undefined {
+  const header = req.get('if-match');
+  if (header === undefined) return bodyVersion;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) throw badRequest('If-Match must be the record version, e.g. If-Match: 3.', [{ path: 'If-Match', message: 'Not a version number.' }]);
+  return Number(match[1]);
+}

@@ -1,0 +1,134 @@
+import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
+import type { RoleKey } from '../domain/roles';
+import { isSelf, ownsDepartment, type AbilityUser } from './predicates';
+
+export const ACTIONS = [
+  'create',
+  'read',
+  'update',
+  'transition',
+  'review',
+  'respond',
+  'submit',
+  'sign',
+  'file',
+  'export',
+  'archive',
+  'hold',
+  'verify',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Subject names equal Sequelize model names; later issues add their models here. */
+export const SUBJECTS = [
+  'Complaint',
+  'Customer',
+  'Evidence',
+  'Meeting',
+  'Finding',
+  'Action',
+  'Letter',
+  'RegulatoryReview',
+  'Archive',
+  'Report',
+  'AuditEvent',
+  'User',
+  'Department',
+  'Setting',
+  'LetterTemplate',
+  'SlaPolicy',
+  'Holiday',
+  'Notification',
+] as const;
+export type Subject = (typeof SUBJECTS)[number];
+
+/** A record checked against conditions: a model instance, or a plain object tagged with `subject()`. */
+export type SubjectRecord = Record<PropertyKey, unknown>;
+
+export type AppAbility = MongoAbility<[Action, Subject | 'all' | SubjectRecord], MongoQuery>;
+
+/** Everything that is the content of a case: every role but sysadmin reads it. */
+const CASE_CONTENT: Subject[] = [
+  'Complaint',
+  'Customer',
+  'Evidence',
+  'Meeting',
+  'Finding',
+  'Action',
+  'Letter',
+  'RegulatoryReview',
+  'Archive',
+];
+
+type Builder = AbilityBuilder<AppAbility>;
+
+/** What each role may do, as PRODUCT.md "People and roles" states it. */
+const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
+  intake({ can }) {
+    can('read', CASE_CONTENT);
+    can(['create', 'update'], 'Customer');
+    can(['create', 'update', 'transition'], 'Complaint');
+    can('submit', 'RegulatoryReview');
+    can('create', 'Letter');
+  },
+  quality({ can }) {
+    can('read', CASE_CONTENT);
+    can(['create', 'update'], 'Customer');
+    can(['create', 'update', 'transition', 'respond', 'archive'], 'Complaint');
+    can(['create', 'update'], ['Evidence', 'Meeting', 'Finding', 'Action', 'Letter']);
+    can('submit', 'RegulatoryReview');
+    can('create', 'Archive');
+    can('read', 'Report');
+  },
+  dept_head({ can }, user) {
+    can('read', CASE_CONTENT);
+    can('create', 'Evidence');
+    can('respond', 'Complaint');
+    can('update', 'Action', ownsDepartment(user));
+  },
+  cs_director({ can }) {
+    can('read', CASE_CONTENT);
+    can('review', 'Complaint');
+    can('read', 'Report');
+  },
+  ceo({ can }) {
+    can('read', CASE_CONTENT);
+    can('sign', 'RegulatoryReview');
+    can('read', 'Report');
+  },
+  admin_officer({ can }) {
+    can('read', CASE_CONTENT);
+    can('file', 'RegulatoryReview');
+  },
+  legal({ can }) {
+    can('read', CASE_CONTENT);
+    can('create', 'Letter');
+    can('export', 'Complaint');
+    can('hold', 'Archive');
+  },
+  auditor({ can }) {
+    can('read', CASE_CONTENT);
+    can('read', ['AuditEvent', 'Report']);
+    can('export', 'Complaint');
+    can('verify', ['Archive', 'AuditEvent']);
+  },
+  sysadmin({ can }) {
+    can(['create', 'read', 'update'], ['User', 'Department', 'Setting', 'LetterTemplate', 'SlaPolicy', 'Holiday']);
+  },
+};
+
+/**
+ * The one ability definition: routes, list queries and views all ask it. An anonymous or
+ * deactivated user gets an ability that allows nothing.
+ */
+export function defineAbilityFor(user: AbilityUser | null | undefined): AppAbility {
+  const builder = new AbilityBuilder<AppAbility>(createMongoAbility);
+  if (user?.active) {
+    builder.can('read', 'User', isSelf(user));
+    // Reference data every form needs (owner department of an action, a user's department).
+    builder.can('read', 'Department');
+    builder.can('read', 'Notification', { userId: user.id });
+    for (const role of user.roles) ROLE_RULES[role](builder, user);
+  }
+  return builder.build();
+}

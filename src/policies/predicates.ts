@@ -1,0 +1,15 @@
+import type { RoleKey } from '../domain/roles';
+
+/** The facts about a user that rules depend on. */
+export interface AbilityUser {
+  id: string;
+  roles: readonly RoleKey[];
+  departmentId: string | null;
+  active: boolean;
+}
+
+/** Records of the user's own department (e.g. the corrective actions a department head owns). */
+export const ownsDepartment = (user: AbilityUser) => ({ ownerDepartmentId: user.departmentId ?? '__none__' });
+
+/** The user's own record. */
+export const isSelf = (user: AbilityUser) => ({ id: user.id });

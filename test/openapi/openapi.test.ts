@@ -1,0 +1,32 @@
+import { useTestApp } from '../support/app';
+
+const t = useTestApp();
+
+describe('API documentation', () => {
+  it('serves an OpenAPI 3.1 document generated from the zod schemas', async () => {
+    const res = await t.request().get('/api/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    for (const p of ['/api/v1/auth/login', '/api/v1/me', '/api/v1/users', '/api/v1/audit-events', '/health']) expect(res.body.paths[p]).toBeDefined();
+    const login = res.body.paths['/api/v1/auth/login'].post;
+    expect(login.requestBody.content['application/json'].schema).toBeDefined();
+    expect(login.responses['429'].content['application/problem+json']).toBeDefined();
+    expect(res.body.components.schemas.Problem.properties.code.enum).toContain('invalid_transition');
+  });
+
+  it('renders /api/docs from local files, with no CDN', async () => {
+    const page = await t.request().get('/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toMatch(/https?:\/\//);
+    const bundle = await t.request().get('/api/docs/assets/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    const init = await t.request().get('/assets/app/js/swagger-init.js');
+    expect(init.text).toContain('/api/openapi.json');
+  });
+
+  it('serves the CSS framework and htmx from node_modules', async () => {
+    expect((await t.request().get('/assets/pico/pico.min.css')).status).toBe(200);
+    expect((await t.request().get('/assets/htmx/htmx.min.js')).status).toBe(200);
+    expect((await t.request().get('/assets/htmx/nope.js')).status).toBe(404);
+  });
+});

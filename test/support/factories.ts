@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { transaction } from '../../src/db';
+import type { RoleKey } from '../../src/domain/roles';
+import { hashPassword } from '../../src/lib/passwords';
+import { newToken } from '../../src/lib/tokens';
+import { AuthToken, Department, User } from '../../src/models';
+import { asActor } from './context';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+let seq = 0;
+const unique = () => `${Date.now().toString(36)}${(seq++).toString(36)}${randomUUID().slice(0, 4)}`;
+
+export async function buildDepartment(overrides: Partial<{ code: string; name: string; active: boolean }> = {}): Promise<Department> {
+  return asActor(() => transaction(() => Department.create({ code: `D${unique()}`.slice(0, 32), name: 'Phòng Thử nghiệm', ...overrides })));
+}
+
+/** A user with `roles` (and a department of their own unless given), password TEST_PASSWORD. */
+export async function buildUser(
+  overrides: Partial<{ roles: RoleKey[]; email: string; name: string; departmentId: string | null; active: boolean; locale: string | null }> = {},
+): Promise<User> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const departmentId = overrides.departmentId !== undefined ? overrides.departmentId : (await buildDepartment()).id;
+  return asActor(async () =>
+    transaction(async () =>
+      User.create({
+        email: overrides.email ?? `user-${unique()}@example.vn`,
+        name: overrides.name ?? 'Nguyễn Văn Thử',
+        roles: overrides.roles ?? ['quality'],
+        departmentId,
+        passwordHash: await passwordHash!,
+        passwordChangedAt: new Date(),
+        active: overrides.active ?? true,
+        locale: overrides.locale ?? null,
+      }),
+    ),
+  );
+}
+
+/** An API token for `user`, made directly (the login route is tested on its own and is rate limited). */
+export async function tokenFor(user: User, kind: 'api' | 'session' = 'api', expiresAt = new Date(Date.now() + 3600_000)): Promise<string> {
+  const { token, hash } = newToken();
+  await AuthToken.create({ userId: user.id, kind, tokenHash: hash, expiresAt, revokedAt: null, lastUsedAt: null, ip: null, userAgent: null });
+  return token;
+}
+
+/** A user with `roles` and a bearer header for them. */
+export async function signedIn(roles: RoleKey[], overrides: Parameters<typeof buildUser>[0] = {}) {
+  const user = await buildUser({ ...overrides, roles });
+  const token = await tokenFor(user);
+  return { user, token, auth: { Authorization: `Bearer ${token}` } };
+}

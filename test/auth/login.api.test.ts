@@ -1,7 +1,10 @@
 import { AuditEvent, AuthToken, LoginAttempt } from '../../src/models';
-import { MAX_ACCOUNT_FAILURES } from '../../src/commands/authenticator';
+import { MAX_ACCOUNT_FAILURES, MAX_ADDRESS_FAILURES } from '../../src/commands/authenticator';
 import { tokenHash } from '../../src/lib/tokens';
-import { useTestApp } from '../support/app';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { testConfig, useTestApp } from '../support/app';
 import { buildUser, TEST_PASSWORD, tokenFor } from '../support/factories';
 
 const t = useTestApp();
@@ -69,6 +72,24 @@ describe('POST /api/v1/auth/login', () => {
     expect(locked.body.code).toBe('rate_limited');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     expect(await AuditEvent.count({ where: { action: 'auth.rate_limited', entityId: user.email } })).toBe(1);
+  });
+});
+
+describe('rate limiting by client address', () => {
+  // Behind one reverse proxy, as in production: the client address comes from X-Forwarded-For.
+  let proxied: Express | undefined;
+  const t2 = { request: () => request((proxied ??= createApp(testConfig({ TRUST_PROXY: '1' })))) };
+
+  it('answers 429 to an address that failed too often across many accounts, but not to other addresses', async () => {
+    for (let i = 0; i < MAX_ADDRESS_FAILURES; i++) {
+      const res = await t2.request().post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.7').send({ email: `guess-${i}@example.vn`, password: 'guessing-it-now' });
+      expect(res.status).toBe(401);
+    }
+    const user = await buildUser();
+    const blocked = await t2.request().post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.7').send({ email: user.email, password: TEST_PASSWORD });
+    expect(blocked.status).toBe(429);
+    const elsewhere = await t2.request().post('/api/v1/auth/login').set('X-Forwarded-For', '198.51.100.2').send({ email: user.email, password: TEST_PASSWORD });
+    expect(elsewhere.status).toBe(200);
   });
 });
 

@@ -30,3 +30,12 @@ describe('API documentation', () => {
     expect((await t.request().get('/assets/htmx/nope.js')).status).toBe(404);
   });
 });
+
+describe('GET /health', () => {
+  it('answers ok when the database answers', async () => {
+    const res = await t.request().get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', db: 'ok' });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});

@@ -1,5 +1,5 @@
 import { subject } from '@casl/ability';
-import { ACTIONS, SUBJECTS, defineAbilityFor } from '../../src/policies/ability';
+import { ACTIONS, SUBJECTS, defineAbilityFor, type SubjectRecord } from '../../src/policies/ability';
 import { ROLE_KEYS } from '../../src/domain/roles';
 
 /**
@@ -38,8 +38,8 @@ describe('permission matrix', () => {
 
   it('lets a department head update only actions their department owns', () => {
     const ability = defineAbilityFor({ id: 'u', roles: ['dept_head'], departmentId: 'sx', active: true });
-    expect(ability.can('update', subject('Action', { ownerDepartmentId: 'sx' }))).toBe(true);
-    expect(ability.can('update', subject('Action', { ownerDepartmentId: 'kd' }))).toBe(false);
+    expect(ability.can('update', subject('Action', { ownerDepartmentId: 'sx' } as SubjectRecord))).toBe(true);
+    expect(ability.can('update', subject('Action', { ownerDepartmentId: 'kd' } as SubjectRecord))).toBe(false);
   });
 
   it('keeps case content away from the sysadmin', () => {

@@ -14,6 +14,8 @@ import { homePages } from './features/home/pages';
 import { docsRouter } from './features/openapi/docs';
 import { pageLocals, renderErrorPage } from './features/pages/locals';
 import { usersApi } from './features/users/api';
+import { complaintsApi } from './features/complaints/api';
+import { customersApi } from './features/customers/api';
 import { usersPages } from './features/users/pages';
 import { csrfProtection } from './lib/csrf';
 import { errorHandler } from './lib/errorHandler';
@@ -96,7 +98,7 @@ export function createApp(config: Config): express.Express {
 
   app.use(healthRouter());
   app.use('/api', docsRouter());
-  app.use('/api/v1', jsonOnly, authApi(config), usersApi(), auditApi(config));
+  app.use('/api/v1', jsonOnly, authApi(config), usersApi(), auditApi(config), customersApi(), complaintsApi(config));
   app.use('/api', () => {
     throw notFound('API endpoint');
   });

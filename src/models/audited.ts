@@ -6,6 +6,8 @@ export interface AuditOptions {
   entityType?: string;
   /** Fields whose values never enter the trail: a change is recorded as "[redacted]". */
   redact?: readonly string[];
+  /** Derived fields left out of the trail entirely (they only repeat other fields). */
+  omit?: readonly string[];
 }
 
 /** Options a command may pass to `save`/`create`/`destroy` to name the event and add context. */
@@ -33,6 +35,7 @@ type AnyModel = Model & { constructor: { name: string } };
 export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): void {
   const entityType = options.entityType ?? model.name;
   const redact = new Set(options.redact ?? []);
+  const ignored = new Set([...IGNORED, ...(options.omit ?? [])]);
   const value = (field: string, v: unknown) => (redact.has(field) ? '[redacted]' : present(v));
   const verb = entityType.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase());
   const idOf = (instance: AnyModel) => String(instance.get('id'));
@@ -40,7 +43,7 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
   model.addHook('afterCreate', 'audit', async (instance: AnyModel, opts: HookOptions) => {
     const after: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(instance.get({ plain: true }) as Record<string, unknown>)) {
-      if (!IGNORED.has(k)) after[k] = value(k, v);
+      if (!ignored.has(k)) after[k] = value(k, v);
     }
     await recordAudit(
       { action: opts.auditAction ?? `${verb}.created`, entityType, entityId: idOf(instance), changes: { after }, meta: opts.auditMeta },
@@ -49,7 +52,7 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
   });
 
   model.addHook('afterUpdate', 'audit', async (instance: AnyModel, opts: HookOptions) => {
-    const changed = (instance.changed() || []).filter((k) => !IGNORED.has(k));
+    const changed = (instance.changed() || []).filter((k) => !ignored.has(k));
     if (changed.length === 0 && !opts.auditAction) return;
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
@@ -65,7 +68,7 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
 
   model.addHook('afterDestroy', 'audit', async (instance: AnyModel, opts: HookOptions) => {
     const before: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(instance.get({ plain: true }) as Record<string, unknown>)) before[k] = value(k, v);
+    for (const [k, v] of Object.entries(instance.get({ plain: true }) as Record<string, unknown>)) if (!ignored.has(k)) before[k] = value(k, v);
     await recordAudit(
       { action: opts.auditAction ?? `${verb}.deleted`, entityType, entityId: idOf(instance), changes: { before }, meta: opts.auditMeta },
       { transaction: opts.transaction },

@@ -1,11 +1,18 @@
 import type { Sequelize } from 'sequelize';
 import { AuditEvent } from './AuditEvent';
 import { AuthToken } from './AuthToken';
+import { Complaint } from './Complaint';
+import { ComplaintHold } from './ComplaintHold';
+import { ComplaintStage } from './ComplaintStage';
+import { Customer } from './Customer';
 import { Department } from './Department';
+import { Holiday } from './Holiday';
 import { LoginAttempt } from './LoginAttempt';
+import { Setting } from './Setting';
+import { SlaPolicy } from './SlaPolicy';
 import { User } from './User';
 
-export { AuditEvent, AuthToken, Department, LoginAttempt, User };
+export { AuditEvent, AuthToken, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Holiday, LoginAttempt, Setting, SlaPolicy, User };
 
 /** Binds every model to `sequelize` and declares associations. Called once per opened database. */
 export function initModels(sequelize: Sequelize): void {
@@ -14,8 +21,20 @@ export function initModels(sequelize: Sequelize): void {
   User.initModel(sequelize);
   AuthToken.initModel(sequelize);
   LoginAttempt.initModel(sequelize);
+  Customer.initModel(sequelize);
+  Complaint.initModel(sequelize);
+  ComplaintStage.initModel(sequelize);
+  ComplaintHold.initModel(sequelize);
+  SlaPolicy.initModel(sequelize);
+  Holiday.initModel(sequelize);
+  Setting.initModel(sequelize);
 
   User.belongsTo(Department, { as: 'department', foreignKey: 'departmentId' });
   Department.hasMany(User, { as: 'users', foreignKey: 'departmentId' });
   AuthToken.belongsTo(User, { as: 'user', foreignKey: 'userId' });
+  Complaint.belongsTo(Customer, { as: 'customer', foreignKey: 'customerId' });
+  Customer.hasMany(Complaint, { as: 'complaints', foreignKey: 'customerId' });
+  Complaint.belongsTo(User, { as: 'assignee', foreignKey: 'assigneeId' });
+  Complaint.hasMany(ComplaintStage, { as: 'stages', foreignKey: 'complaintId' });
+  Complaint.hasMany(ComplaintHold, { as: 'holds', foreignKey: 'complaintId' });
 }

@@ -1,6 +1,6 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
 import type { RoleKey } from '../domain/roles';
-import { isSelf, ownsDepartment, type AbilityUser } from './predicates';
+import { inStatus, isSelf, ownsDepartment, type AbilityUser } from './predicates';
 
 export const ACTIONS = [
   'create',
@@ -67,18 +67,22 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
   intake({ can }) {
     can('read', CASE_CONTENT);
     can(['create', 'update'], 'Customer');
-    can(['create', 'update', 'transition'], 'Complaint');
+    can('create', 'Complaint');
+    // Logs and classifies; once the case left intake it belongs to quality.
+    can(['update', 'transition'], 'Complaint', inStatus('intake'));
     can('submit', 'RegulatoryReview');
     can('create', 'Letter');
   },
   quality({ can }) {
     can('read', CASE_CONTENT);
     can(['create', 'update'], 'Customer');
-    can(['create', 'update', 'transition', 'respond', 'archive'], 'Complaint');
+    can(['create', 'update', 'respond', 'archive', 'hold'], 'Complaint');
+    // A disputed case is legal's to close.
+    can('transition', 'Complaint', { status: { $ne: 'disputed' } });
     can(['create', 'update'], ['Evidence', 'Meeting', 'Finding', 'Action', 'Letter']);
     can('submit', 'RegulatoryReview');
     can('create', 'Archive');
-    can('read', 'Report');
+    can(['read', 'export'], 'Report');
   },
   dept_head({ can }, user) {
     can('read', CASE_CONTENT);
@@ -104,11 +108,13 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     can('read', CASE_CONTENT);
     can('create', 'Letter');
     can('export', 'Complaint');
+    can('transition', 'Complaint', inStatus('disputed'));
     can('hold', 'Archive');
   },
   auditor({ can }) {
     can('read', CASE_CONTENT);
     can('read', ['AuditEvent', 'Report']);
+    can('export', 'Report');
     can('export', 'Complaint');
     can('verify', ['Archive', 'AuditEvent']);
   },

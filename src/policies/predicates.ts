@@ -13,3 +13,6 @@ export const ownsDepartment = (user: AbilityUser) => ({ ownerDepartmentId: user.
 
 /** The user's own record. */
 export const isSelf = (user: AbilityUser) => ({ id: user.id });
+
+/** Records in one workflow status (e.g. the intake officer's entries still in intake). */
+export const inStatus = (status: string) => ({ status });

@@ -3,7 +3,9 @@ import { transaction } from '../../src/db';
 import type { RoleKey } from '../../src/domain/roles';
 import { hashPassword } from '../../src/lib/passwords';
 import { newToken } from '../../src/lib/tokens';
-import { AuthToken, Department, User } from '../../src/models';
+import { createCustomer, type CustomerInput } from '../../src/commands/customers';
+import { intakeComplaint, type IntakeInput } from '../../src/commands/complaintIntaker';
+import { AuthToken, Complaint, Customer, Department, User } from '../../src/models';
 import { asActor } from './context';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -50,4 +52,36 @@ export async function signedIn(roles: RoleKey[], overrides: Parameters<typeof bu
   const user = await buildUser({ ...overrides, roles });
   const token = await tokenFor(user);
   return { user, token, auth: { Authorization: `Bearer ${token}` } };
+}
+
+let customerSeq = 0;
+
+/** A customer (person by default, no email unless given). */
+export async function buildCustomer(overrides: Partial<CustomerInput> = {}): Promise<Customer> {
+  return asActor(() => createCustomer({ name: `Khách hàng ${++customerSeq} ${unique()}`, type: 'person', ...overrides }));
+}
+
+/** A complaint logged as `by` (a quality user by default), with sensible content unless overridden. */
+export async function buildComplaint(overrides: Partial<IntakeInput> = {}, by?: User): Promise<Complaint> {
+  const actor = by ?? (await buildUser({ roles: ['quality'] }));
+  const customerId = overrides.customerId ?? (overrides.customer ? undefined : (await buildCustomer()).id);
+  return asActor(
+    () =>
+      intakeComplaint(
+        {
+          kind: 'complaint',
+          channel: 'hotline',
+          incidentDate: new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10),
+          category: 'service_quality',
+          subject: 'Máy lọc nước bị rò rỉ',
+          description: 'Khách hàng báo máy lọc nước rò rỉ sau 3 ngày sử dụng.',
+          severity: 'medium',
+          ...overrides,
+          customerId,
+        },
+        { userId: actor.id },
+        'Asia/Ho_Chi_Minh',
+      ),
+    { userId: actor.id, roles: [...actor.roles] },
+  );
 }

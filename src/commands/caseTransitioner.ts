@@ -1,0 +1,144 @@
+import { transaction } from '../db';
+import { nextDueAt, stageDueAt, type StageTarget } from '../domain/deadlines';
+import { checkTransition, isSlaStage, RESOLVING, type CaseFacts, type EdgeAction, type Stage, type TransitionInput } from '../domain/workflow';
+import { AppError, forbidden, invalidTransition, notFound, staleVersion } from '../lib/errors';
+import { translator } from '../lib/i18n';
+import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
+import { clockContext, stageTarget } from '../queries/policy';
+
+/** Extra facts later capabilities contribute (findings, regulatory decisions…), loaded inside the transaction. */
+export type FactLoader = (complaint: Complaint) => Promise<Partial<CaseFacts>>;
+const factLoaders: FactLoader[] = [];
+
+export function addFactLoader(loader: FactLoader): void {
+  factLoaders.push(loader);
+}
+
+/** What the guards see for `complaint` (its customer must be loaded). */
+export async function caseFacts(complaint: Complaint, customer: Customer): Promise<CaseFacts> {
+  const facts: CaseFacts = {
+    kind: complaint.kind,
+    status: complaint.status,
+    heldStatus: complaint.heldStatus,
+    round: complaint.round,
+    timeBarred: complaint.timeBarred,
+    timeBarredDecision: complaint.timeBarredDecision,
+    acknowledgedAt: complaint.acknowledgedAt,
+    customerHasEmail: Boolean(customer.email),
+    regulatoryReviewRequired: complaint.regulatoryReviewRequired,
+    regulatoryReviewOpen: false,
+    regulatoryDecided: false,
+  };
+  for (const load of factLoaders) Object.assign(facts, await load(complaint));
+  return facts;
+}
+
+export interface Actor {
+  userId: string;
+  /** May the actor take an edge needing `action` on this case? (The route passes its CASL ability.) */
+  can(action: EdgeAction, complaint: Complaint): boolean;
+}
+
+async function targetFor(stage: Stage, complaint: Complaint, customer: Customer): Promise<StageTarget | null> {
+  return isSlaStage(stage) ? stageTarget(stage, complaint.severity, customer.tier) : null;
+}
+
+const en = translator('en');
+
+/**
+ * Moves a case along one edge of the stage machine. Refuses with 409 invalid_transition naming
+ * every missing requirement, 409 conflict on a stale version, 403 when the actor's role may not
+ * take this edge. Closes the current stage visit and opens the next (or records a hold), recomputes
+ * the clocks, and writes it all with its audit events in one transaction.
+ */
+export async function transitionCase(complaintId: string, expectedVersion: number | undefined, input: TransitionInput, actor: Actor, zone: string): Promise<Complaint> {
+  return transaction(async () => {
+    const complaint = await Complaint.findByPk(complaintId, { lock: true });
+    if (!complaint) throw notFound('Complaint');
+    if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
+    const customer = (await Customer.findByPk(complaint.customerId))!;
+    const from = complaint.status;
+    const check = checkTransition(await caseFacts(complaint, customer), input);
+    if (!check.ok && check.reason === 'no_edge') {
+      const allowed = check.allowed.length ? check.allowed.join(', ') : en('workflow.noneAllowed');
+      throw new AppError(
+        409,
+        'invalid_transition',
+        `A ${complaint.kind} in ${from} cannot go to ${input.to}. Allowed: ${allowed}.`,
+        [{ path: 'to', message: `Allowed from ${from}: ${allowed}.`, key: 'workflow.notAllowedFrom', params: { from, allowed } }],
+      );
+    }
+    if (!actor.can(check.edge.action, complaint))
+      throw forbidden(`You are not allowed to move this case from ${from} to ${input.to}.`, { action: check.edge.action, subject: 'Complaint', entityId: complaint.id });
+    if (!check.ok) throw invalidTransition(`Cannot move from ${from} to ${input.to} yet: ${check.missing.map((m) => m.path).join(', ')} missing.`, check.missing);
+
+    const now = new Date();
+    const ctx = await clockContext(zone);
+    const openVisit = await ComplaintStage.findOne({ where: { complaintId, exitedAt: null }, lock: true });
+
+    if (input.to === 'on_hold') {
+      await ComplaintHold.create({ complaintId, stage: from, reason: input.reason!.trim(), startedAt: now, startedBy: actor.userId, endedAt: null, endedBy: null });
+      complaint.set({ status: 'on_hold', heldStatus: from, dueStageAt: null });
+    } else if (from === 'on_hold') {
+      const hold = await ComplaintHold.findOne({ where: { complaintId, endedAt: null }, lock: true });
+      if (hold) await hold.update({ endedAt: now, endedBy: actor.userId });
+      const resumed = complaint.heldStatus!;
+      const target = await targetFor(resumed, complaint, customer);
+      let due: Date | null = null;
+      if (target && openVisit) {
+        const holds = await ComplaintHold.findAll({ where: { complaintId } });
+        due = stageDueAt(openVisit.enteredAt, target, holds.map((h) => ({ from: h.startedAt, to: h.endedAt })), now, ctx);
+        await openVisit.update({ dueAt: due });
+      }
+      complaint.set({ status: resumed, heldStatus: null, dueStageAt: due });
+    } else {
+      const round = from === 'response' && input.to === 'solution' ? 2 : complaint.round;
+      const target = await targetFor(input.to, complaint, customer);
+      const due = target ? stageDueAt(now, target, [], now, ctx) : null;
+      if (openVisit) await openVisit.update({ exitedAt: now, exitedBy: actor.userId });
+      await ComplaintStage.create({
+        complaintId,
+        stage: input.to,
+        round,
+        enteredAt: now,
+        enteredBy: actor.userId,
+        exitedAt: null,
+        exitedBy: null,
+        targetMinutes: target?.minutes ?? null,
+        slaMode: target?.mode ?? null,
+        dueAt: due,
+        note: input.note?.trim() || null,
+        reason: input.reason?.trim() || null,
+      });
+      complaint.set({ status: input.to, round, stageEnteredAt: now, dueStageAt: due });
+      if (from === 'intake') leaveIntake(complaint, customer, input, now);
+      if (RESOLVING.includes(input.to) && !complaint.resolvedAt) complaint.resolvedAt = now;
+      if (input.to === 'closed') {
+        complaint.closedAt = now;
+        if (input.note?.trim()) complaint.resolution = input.note.trim();
+      }
+    }
+    complaint.nextDueAt = nextDueAt(complaint);
+    await complaint.save({ auditAction: 'complaint.transitioned', auditMeta: { from, to: input.to, note: input.note ?? null, reason: input.reason ?? null } } as object);
+    complaint.customer = customer;
+    return complaint;
+  });
+}
+
+/** Leaving intake records the acknowledgment if nothing did before; feedback closed on the spot is also answered. */
+function leaveIntake(complaint: Complaint, customer: Customer, input: TransitionInput, now: Date): void {
+  if (!complaint.acknowledgedAt) {
+    complaint.acknowledgedAt = now;
+    complaint.acknowledgedVia = input.acknowledgedVia ?? (customer.email ? 'email' : null);
+  }
+  if (input.timeBarredDecision && !complaint.timeBarredDecision) {
+    complaint.timeBarredDecision = input.timeBarredDecision;
+    complaint.timeBarredNote = input.note?.trim() || input.reason?.trim() || null;
+  }
+  if (input.to === 'closed' && !complaint.firstRepliedAt) {
+    // The on-the-spot answer (feedback) or the time-barred answer is the customer's reply.
+    complaint.firstRepliedAt = now;
+    complaint.firstReplyVia = input.acknowledgedVia ?? (customer.email ? 'email' : null);
+    if (complaint.dueNegotiationStartAt && !complaint.negotiationStartedAt) complaint.negotiationStartedAt = now;
+  }
+}

@@ -1,0 +1,185 @@
+import { DateTime } from 'luxon';
+import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import { sequelize, transaction } from '../db';
+import { legalClocks, nextDueAt, stageDueAt } from '../domain/deadlines';
+import { formatReference, type Category, type Channel, type Harm, type Kind, type Severity } from '../domain/entries';
+import { badRequest, fieldError, validationFailed, type FieldError } from '../lib/errors';
+import { Complaint, ComplaintStage, Customer, User } from '../models';
+import type { Recurrence } from '../models/Complaint';
+import { clockContext, recurrenceSetting, stageTarget } from '../queries/policy';
+import { complaintSearchText, createCustomer, type CustomerInput } from './customers';
+
+export interface IntakeInput {
+  kind: Kind;
+  customerId?: string;
+  customer?: CustomerInput;
+  channel: Channel;
+  receivedAt?: Date;
+  incidentDate: string;
+  category: Category;
+  subject: string;
+  description: string;
+  severity: Severity;
+  harm?: Harm;
+  safetyImpact?: boolean;
+  brandImpact?: boolean;
+  productRef?: string | null;
+  lotRef?: string | null;
+  supplierRef?: string | null;
+  assigneeId?: string | null;
+}
+
+/** Clocks drift; a receipt a few minutes "in the future" is a skewed clock, not an error. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Takes the next number of (kind, year). The row lock is held until commit: no gaps, no duplicates. */
+async function takeNumber(kind: Kind, year: number): Promise<number> {
+  const [row] = await sequelize().query<{ n: number }>(
+    `INSERT INTO reference_counters (kind, year, last_number) VALUES (:kind, :year, 1)
+     ON CONFLICT (kind, year) DO UPDATE SET last_number = reference_counters.last_number + 1
+     RETURNING last_number AS n`,
+    { replacements: { kind, year }, type: QueryTypes.SELECT },
+  );
+  return row.n;
+}
+
+/** Earlier complaints of the same customer, product or category within the configured period. */
+async function findRecurrence(entry: { customerId: string; productRef: string | null; category: Category; receivedAt: Date }): Promise<Recurrence | null> {
+  const setting = await recurrenceSetting();
+  const since = new Date(entry.receivedAt.getTime() - setting.periodDays * 86_400_000);
+  const or: WhereOptions[] = [];
+  if (setting.match.includes('customer')) or.push({ customerId: entry.customerId });
+  if (setting.match.includes('product') && entry.productRef) or.push({ productRef: entry.productRef });
+  if (setting.match.includes('category')) or.push({ category: entry.category });
+  if (or.length === 0) return null;
+  const rows = await Complaint.findAll({
+    attributes: ['id', 'reference', 'receivedAt', 'customerId', 'productRef', 'category'],
+    where: { kind: 'complaint', receivedAt: { [Op.gte]: since, [Op.lte]: entry.receivedAt }, [Op.or]: or },
+    order: [['receivedAt', 'DESC']],
+    limit: 20,
+  });
+  if (rows.length === 0) return null;
+  const earlier = rows.map((r) => {
+    const matchedBy: Recurrence['matchedBy'] = [];
+    if (setting.match.includes('customer') && r.customerId === entry.customerId) matchedBy.push('customer');
+    if (setting.match.includes('product') && entry.productRef && r.productRef === entry.productRef) matchedBy.push('product');
+    if (setting.match.includes('category') && r.category === entry.category) matchedBy.push('category');
+    return { id: r.id, reference: r.reference, receivedAt: r.receivedAt.toISOString(), matchedBy };
+  });
+  return { periodDays: setting.periodDays, matchedBy: [...new Set(earlier.flatMap((e) => e.matchedBy))], earlier };
+}
+
+function checkDates(input: IntakeInput, receivedAt: Date, zone: string, now: Date): void {
+  const errors: FieldError[] = [];
+  if (receivedAt.getTime() > now.getTime() + CLOCK_SKEW_MS) errors.push(fieldError('receivedAt', 'errors.receivedInFuture'));
+  const today = DateTime.fromJSDate(now, { zone }).toISODate()!;
+  const receivedDay = DateTime.fromJSDate(receivedAt, { zone }).toISODate()!;
+  if (input.incidentDate > today) errors.push(fieldError('incidentDate', 'errors.incidentInFuture'));
+  else if (input.incidentDate > receivedDay) errors.push(fieldError('incidentDate', 'errors.incidentAfterReceipt'));
+  if (errors.length) throw validationFailed(errors);
+}
+
+/**
+ * Logs an entry in the feedback log book. Nothing is refused for being late: a complaint
+ * filed after its window is logged and flagged `timeBarred`. The number, the entry, its first
+ * stage visit and their audit events commit together or not at all.
+ */
+export async function intakeComplaint(input: IntakeInput, actor: { userId: string | null }, zone: string): Promise<Complaint> {
+  const now = new Date();
+  const receivedAt = input.receivedAt ?? now;
+  checkDates(input, receivedAt, zone, now);
+  return transaction(async () => {
+    let customer: Customer | null;
+    if (input.customerId) {
+      customer = await Customer.findByPk(input.customerId);
+      if (!customer) throw validationFailed([fieldError('customerId', 'errors.unknownCustomer')]);
+    } else if (input.customer) {
+      customer = await createCustomer(input.customer);
+    } else {
+      throw badRequest('Give customerId or customer.', [fieldError('customerId', 'errors.customerRequired')]);
+    }
+    if (input.assigneeId) {
+      const assignee = await User.findByPk(input.assigneeId);
+      if (!assignee || !assignee.active) throw validationFailed([fieldError('assigneeId', 'errors.unknownUser')]);
+    }
+
+    const ctx = await clockContext(zone);
+    const legal = legalClocks({ receivedAt, incidentDate: input.incidentDate, category: input.category, customerType: customer.type }, ctx);
+    const intakeTarget = (await stageTarget('intake', input.severity, customer.tier)) ?? { minutes: 60, mode: 'exact' as const };
+    const dueAcknowledgeAt = stageDueAt(receivedAt, intakeTarget, [], now, ctx)!;
+    const harm = input.harm ?? 'none';
+    const productRef = input.productRef?.trim() || null;
+    const recurrence = await findRecurrence({ customerId: customer.id, productRef, category: input.category, receivedAt });
+
+    const year = DateTime.fromJSDate(receivedAt, { zone }).year;
+    const number = await takeNumber(input.kind, year);
+    const reference = formatReference(input.kind, year, number);
+    const clocks = {
+      status: 'intake' as const,
+      dueAcknowledgeAt,
+      acknowledgedAt: null,
+      dueFirstReplyAt: legal.firstReplyAt,
+      firstRepliedAt: null,
+      dueResolutionAt: legal.resolutionAt,
+      resolvedAt: null,
+      dueStageAt: dueAcknowledgeAt,
+      dueNegotiationStartAt: legal.negotiationStartAt,
+      negotiationStartedAt: null,
+    };
+    const complaint = await Complaint.create({
+      reference,
+      kind: input.kind,
+      refYear: year,
+      refNumber: number,
+      heldStatus: null,
+      customerId: customer.id,
+      channel: input.channel,
+      receivedAt,
+      incidentDate: input.incidentDate,
+      category: input.category,
+      subject: input.subject.trim(),
+      description: input.description.trim(),
+      severity: input.severity,
+      harm,
+      safetyImpact: input.safetyImpact ?? false,
+      brandImpact: input.brandImpact ?? false,
+      productRef,
+      lotRef: input.lotRef?.trim() || null,
+      supplierRef: input.supplierRef?.trim() || null,
+      timeBarred: legal.timeBarred,
+      filingWindowEndsAt: legal.filingWindowEndsAt,
+      timeBarredDecision: null,
+      timeBarredNote: null,
+      regulatoryReviewRequired: harm === 'serious_injury' || harm === 'death',
+      meetingRequired: Boolean(input.safetyImpact || input.brandImpact),
+      recurring: recurrence !== null,
+      recurrence,
+      ...clocks,
+      nextDueAt: nextDueAt(clocks),
+      acknowledgedVia: null,
+      firstReplyVia: null,
+      closedAt: null,
+      resolution: null,
+      stageEnteredAt: receivedAt,
+      assigneeId: input.assigneeId ?? null,
+      createdBy: actor.userId,
+      searchText: complaintSearchText({ reference, subject: input.subject, description: input.description }, customer.name),
+    });
+    await ComplaintStage.create({
+      complaintId: complaint.id,
+      stage: 'intake',
+      round: 1,
+      enteredAt: receivedAt,
+      enteredBy: actor.userId,
+      exitedAt: null,
+      exitedBy: null,
+      targetMinutes: intakeTarget.minutes,
+      slaMode: intakeTarget.mode,
+      dueAt: dueAcknowledgeAt,
+      note: null,
+      reason: null,
+    });
+    complaint.customer = customer;
+    return complaint;
+  });
+}

@@ -1,0 +1,103 @@
+import { DateTime } from 'luxon';
+import { transaction } from '../db';
+import { legalClocks, nextDueAt, stageDueAt } from '../domain/deadlines';
+import type { Category, Channel, ContactChannel, Harm, Severity } from '../domain/entries';
+import { FINISHED, isSlaStage } from '../domain/workflow';
+import { AppError, fieldError, notFound, staleVersion, validationFailed } from '../lib/errors';
+import { Complaint, ComplaintHold, ComplaintStage, Customer, User } from '../models';
+import { clockContext, stageTarget } from '../queries/policy';
+import { complaintSearchText } from './customers';
+
+async function lockOpen(id: string, expectedVersion: number | undefined): Promise<{ complaint: Complaint; customer: Customer }> {
+  const complaint = await Complaint.findByPk(id, { lock: true });
+  if (!complaint) throw notFound('Complaint');
+  if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
+  if (FINISHED.includes(complaint.status))
+    throw new AppError(409, 'conflict', `The entry is ${complaint.status}; it can no longer be changed.`, undefined, undefined, undefined, 'errors.finished');
+  return { complaint, customer: (await Customer.findByPk(complaint.customerId))! };
+}
+
+/**
+ * Records the first written reply (a reply letter or an invitation to meet): it meets the 48-hour
+ * clock, starts the consumer negotiation, and counts as the acknowledgment if none was recorded.
+ */
+export async function recordFirstReply(id: string, expectedVersion: number | undefined, input: { at?: Date; via: ContactChannel; note?: string }): Promise<Complaint> {
+  return transaction(async () => {
+    const { complaint, customer } = await lockOpen(id, expectedVersion);
+    if (complaint.firstRepliedAt) throw new AppError(409, 'conflict', 'The first reply is already recorded.', undefined, undefined, undefined, 'errors.firstReplyRecorded');
+    const at = input.at ?? new Date();
+    if (at.getTime() > Date.now() + 5 * 60_000) throw validationFailed([fieldError('at', 'errors.inFuture')]);
+    if (at.getTime() < complaint.receivedAt.getTime()) throw validationFailed([fieldError('at', 'errors.beforeReceipt')]);
+    complaint.set({ firstRepliedAt: at, firstReplyVia: input.via });
+    if (complaint.dueNegotiationStartAt && !complaint.negotiationStartedAt) complaint.negotiationStartedAt = at;
+    if (!complaint.acknowledgedAt) complaint.set({ acknowledgedAt: at, acknowledgedVia: input.via });
+    complaint.nextDueAt = nextDueAt(complaint);
+    await complaint.save({ auditAction: 'complaint.first_reply_recorded', auditMeta: { note: input.note ?? null } } as object);
+    complaint.customer = customer;
+    return complaint;
+  });
+}
+
+export interface ClassificationChanges {
+  channel?: Channel;
+  incidentDate?: string;
+  category?: Category;
+  subject?: string;
+  description?: string;
+  severity?: Severity;
+  harm?: Harm;
+  safetyImpact?: boolean;
+  brandImpact?: boolean;
+  productRef?: string | null;
+  lotRef?: string | null;
+  supplierRef?: string | null;
+  assigneeId?: string | null;
+}
+
+/**
+ * Corrects an entry's content or classification (never its receipt time or number) and
+ * recomputes what depends on it: filing window, flags, and the current stage's SLA.
+ */
+export async function updateComplaint(id: string, expectedVersion: number | undefined, changes: ClassificationChanges, zone: string): Promise<Complaint> {
+  return transaction(async () => {
+    const { complaint, customer } = await lockOpen(id, expectedVersion);
+    if (changes.assigneeId) {
+      const assignee = await User.findByPk(changes.assigneeId);
+      if (!assignee || !assignee.active) throw validationFailed([fieldError('assigneeId', 'errors.unknownUser')]);
+    }
+    const refs = ['productRef', 'lotRef', 'supplierRef'] as const;
+    complaint.set({
+      ...changes,
+      ...(changes.subject !== undefined ? { subject: changes.subject.trim() } : {}),
+      ...(changes.description !== undefined ? { description: changes.description.trim() } : {}),
+      ...Object.fromEntries(refs.filter((k) => changes[k] !== undefined).map((k) => [k, changes[k]?.trim() || null])),
+    });
+    if (complaint.changed('incidentDate') && complaint.incidentDate > DateTime.fromJSDate(complaint.receivedAt, { zone }).toISODate()!)
+      throw validationFailed([fieldError('incidentDate', 'errors.incidentAfterReceipt')]);
+    const ctx = await clockContext(zone);
+    if (complaint.changed('incidentDate') || complaint.changed('category')) {
+      const legal = legalClocks({ receivedAt: complaint.receivedAt, incidentDate: complaint.incidentDate, category: complaint.category, customerType: customer.type }, ctx);
+      complaint.set({ filingWindowEndsAt: legal.filingWindowEndsAt, timeBarred: legal.timeBarred });
+    }
+    complaint.set({
+      regulatoryReviewRequired: complaint.harm === 'serious_injury' || complaint.harm === 'death',
+      meetingRequired: complaint.safetyImpact || complaint.brandImpact,
+    });
+    if (complaint.changed('severity') && isSlaStage(complaint.status)) {
+      const target = await stageTarget(complaint.status, complaint.severity, customer.tier);
+      const visit = await ComplaintStage.findOne({ where: { complaintId: id, exitedAt: null }, lock: true });
+      if (target && visit) {
+        const holds = await ComplaintHold.findAll({ where: { complaintId: id } });
+        const due = stageDueAt(visit.enteredAt, target, holds.map((h) => ({ from: h.startedAt, to: h.endedAt })), new Date(), ctx);
+        await visit.update({ targetMinutes: target.minutes, slaMode: target.mode, dueAt: due });
+        complaint.dueStageAt = due;
+        if (complaint.status === 'intake' && due) complaint.dueAcknowledgeAt = due;
+      }
+    }
+    if (complaint.changed('subject') || complaint.changed('description')) complaint.searchText = complaintSearchText(complaint, customer.name);
+    complaint.nextDueAt = nextDueAt(complaint);
+    await complaint.save();
+    complaint.customer = customer;
+    return complaint;
+  });
+}

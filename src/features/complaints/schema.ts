@@ -1,0 +1,177 @@
+import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, HARMS, KINDS, SEVERITIES, TIME_BARRED_DECISIONS } from '../../domain/entries';
+import { STAGES } from '../../domain/workflow';
+import { instantOrDate, isoDate } from '../../lib/dates';
+import { limitSchema } from '../../lib/pagination';
+import { z } from '../../lib/zod';
+import { documentRoute } from '../openapi/registry';
+import { CreateCustomerBody, CustomerSchema } from '../customers/schema';
+
+const ref = z.string().trim().max(100).nullable().optional();
+const instant = z.string().datetime({ offset: true });
+
+export const CreateComplaintBody = z
+  .object({
+    kind: z.enum(KINDS).default('complaint'),
+    customerId: z.string().uuid().optional(),
+    customer: CreateCustomerBody.optional().openapi({ description: 'A new customer, created with the entry (instead of customerId)' }),
+    channel: z.enum(CHANNELS),
+    receivedAt: instant.optional().openapi({ description: 'Default: now' }),
+    incidentDate: isoDate,
+    category: z.enum(CATEGORIES),
+    subject: z.string().trim().min(1).max(300),
+    description: z.string().trim().min(1).max(20_000),
+    severity: z.enum(SEVERITIES),
+    harm: z.enum(HARMS).default('none'),
+    safetyImpact: z.boolean().default(false),
+    brandImpact: z.boolean().default(false),
+    productRef: ref,
+    lotRef: ref,
+    supplierRef: ref,
+    assigneeId: z.string().uuid().nullable().optional(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (Boolean(v.customerId) === Boolean(v.customer))
+      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'Give exactly one of customerId or customer.' });
+  })
+  .openapi('CreateComplaint');
+
+export const UpdateComplaintBody = z
+  .object({
+    channel: z.enum(CHANNELS).optional(),
+    incidentDate: isoDate.optional(),
+    category: z.enum(CATEGORIES).optional(),
+    subject: z.string().trim().min(1).max(300).optional(),
+    description: z.string().trim().min(1).max(20_000).optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    harm: z.enum(HARMS).optional(),
+    safetyImpact: z.boolean().optional(),
+    brandImpact: z.boolean().optional(),
+    productRef: ref,
+    lotRef: ref,
+    supplierRef: ref,
+    assigneeId: z.string().uuid().nullable().optional(),
+    version: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .openapi('UpdateComplaint');
+
+export const TransitionBody = z
+  .object({
+    to: z.enum(STAGES.filter((s) => s !== 'archived' && s !== 'intake') as [string, ...string[]]),
+    note: z.string().trim().max(5000).optional(),
+    reason: z.string().trim().max(5000).optional(),
+    acknowledgedVia: z.enum(CONTACT_CHANNELS).optional().openapi({ description: 'Leaving intake, when the customer has no email' }),
+    timeBarredDecision: z.enum(TIME_BARRED_DECISIONS).optional(),
+    version: z.number().int().nonnegative().optional(),
+  })
+  .strict()
+  .openapi('Transition');
+
+export const FirstReplyBody = z
+  .object({ at: instant.optional(), via: z.enum(CONTACT_CHANNELS), note: z.string().trim().max(5000).optional(), version: z.number().int().nonnegative().optional() })
+  .strict()
+  .openapi('FirstReply');
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1));
+
+export const ComplaintListQuery = z
+  .object({
+    status: csv(STAGES).optional().openapi({ description: 'One stage or a comma-separated list' }),
+    kind: z.enum(KINDS).optional(),
+    severity: csv(SEVERITIES).optional(),
+    category: z.enum(CATEGORIES).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    q: z.string().trim().max(200).optional().openapi({ description: 'Reference, subject, description, customer name; diacritics and case ignored' }),
+    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    customerId: z.string().uuid().optional(),
+    receivedFrom: instantOrDate.optional(),
+    receivedTo: instantOrDate.optional(),
+    sort: z.enum(['received', 'due']).default('received').openapi({ description: 'received: newest first; due: earliest pending deadline first' }),
+    limit: limitSchema,
+    cursor: z.string().max(500).optional(),
+  })
+  .strict();
+
+const Due = z.object({ acknowledgeAt: instant, firstReplyAt: instant, resolutionAt: instant, stageAt: instant.nullable(), negotiationStartAt: instant.nullable() });
+
+export const ComplaintSchema = z
+  .object({
+    id: z.string().uuid(),
+    reference: z.string().openapi({ example: 'KN-2026-000123' }),
+    kind: z.enum(KINDS),
+    status: z.enum(STAGES),
+    heldStatus: z.enum(STAGES).nullable(),
+    round: z.number().int(),
+    customer: CustomerSchema.pick({ id: true, code: true, name: true, type: true, tier: true, email: true, phone: true }),
+    channel: z.enum(CHANNELS),
+    receivedAt: instant,
+    incidentDate: isoDate,
+    category: z.enum(CATEGORIES),
+    subject: z.string(),
+    description: z.string(),
+    severity: z.enum(SEVERITIES),
+    harm: z.enum(HARMS),
+    safetyImpact: z.boolean(),
+    brandImpact: z.boolean(),
+    productRef: z.string().nullable(),
+    lotRef: z.string().nullable(),
+    supplierRef: z.string().nullable(),
+    timeBarred: z.boolean(),
+    filingWindowEndsAt: instant,
+    timeBarredDecision: z.enum(TIME_BARRED_DECISIONS).nullable(),
+    regulatoryReviewRequired: z.boolean(),
+    meetingRequired: z.boolean(),
+    recurring: z.boolean(),
+    due: Due,
+    nextDueAt: instant.nullable(),
+    overdue: z.boolean(),
+    acknowledgedAt: instant.nullable(),
+    firstRepliedAt: instant.nullable(),
+    resolvedAt: instant.nullable(),
+    closedAt: instant.nullable(),
+    resolution: z.string().nullable(),
+    assigneeId: z.string().uuid().nullable(),
+    version: z.number().int(),
+    createdAt: instant,
+  })
+  .openapi('Complaint');
+
+const TimelineEntry = z.object({
+  stage: z.enum(STAGES),
+  round: z.number().int(),
+  enteredAt: instant,
+  enteredBy: z.object({ id: z.string().uuid(), name: z.string() }).nullable(),
+  exitedAt: instant.nullable(),
+  exitedBy: z.object({ id: z.string().uuid(), name: z.string() }).nullable(),
+  dueAt: instant.nullable(),
+  lateMinutes: z.number().int().nullable(),
+  note: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+export const CaseSchema = ComplaintSchema.extend({
+  timeline: z.array(TimelineEntry),
+  holds: z.array(z.object({ stage: z.enum(STAGES), reason: z.string(), startedAt: instant, endedAt: instant.nullable(), minutes: z.number().int() })),
+  earlierEntries: z.array(z.object({ id: z.string().uuid(), reference: z.string(), receivedAt: instant, subject: z.string(), status: z.enum(STAGES), matchedBy: z.array(z.string()) })),
+  allowedTransitions: z.array(z.enum(STAGES)),
+  evidence: z.array(z.unknown()),
+  meetings: z.array(z.unknown()),
+  findings: z.array(z.unknown()),
+  actions: z.array(z.unknown()),
+  letters: z.array(z.unknown()),
+  regulatory: z.unknown().nullable(),
+  signatures: z.array(z.unknown()),
+}).openapi('Case');
+
+const IdParams = z.object({ id: z.string().uuid() });
+documentRoute({ method: 'post', path: '/api/v1/complaints', summary: 'Log an entry (complaint or feedback). Accepts Idempotency-Key.', tags: ['Complaints'], body: CreateComplaintBody, response: { status: 201, schema: ComplaintSchema }, problems: [403, 409] });
+documentRoute({ method: 'get', path: '/api/v1/complaints', summary: 'The log book and the queue: filters, text search, overdue', tags: ['Complaints'], query: ComplaintListQuery, response: { status: 200, schema: z.object({ items: z.array(ComplaintSchema), nextCursor: z.string().nullable() }) }, problems: [403] });
+documentRoute({ method: 'get', path: '/api/v1/complaints/{id}', summary: 'One case with its timeline, holds and earlier entries', tags: ['Complaints'], params: IdParams, response: { status: 200, schema: CaseSchema }, problems: [403, 404] });
+documentRoute({ method: 'patch', path: '/api/v1/complaints/{id}', summary: 'Correct content or classification (If-Match or version); clocks and flags are recomputed', tags: ['Complaints'], params: IdParams, body: UpdateComplaintBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
+documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/transitions', summary: 'Move the case to another stage; 409 invalid_transition lists what is missing', tags: ['Complaints'], params: IdParams, body: TransitionBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
+documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/first-reply', summary: 'Record the first written reply (meets the 48-hour clock)', tags: ['Complaints'], params: IdParams, body: FirstReplyBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });

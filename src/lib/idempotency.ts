@@ -1,0 +1,49 @@
+import type { Request } from 'express';
+import { QueryTypes } from 'sequelize';
+import { sequelize, transaction } from '../db';
+import { canonicalJson, sha256Hex } from '../domain/canonical';
+import { AppError, badRequest } from './errors';
+
+export interface Outcome {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+const KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Runs a creating request at most once per `Idempotency-Key` (per user). The key row is written
+ * in the same transaction as what the request creates: if the request fails, the key is free
+ * again; a concurrent retry waits on the first one's row and then answers what it answered; the
+ * same key with a different body is a 409.
+ */
+export async function idempotent(req: Request, status: number, handler: () => Promise<unknown>): Promise<Outcome> {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return transaction(async () => ({ status, body: await handler(), replayed: false }));
+  if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'Invalid key.' }]);
+  const userId = req.user!.id;
+  const requestHash = sha256Hex(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`);
+  return transaction(async () => {
+    const s = sequelize();
+    const inserted = await s.query<{ key: string }>(
+      `INSERT INTO idempotency_keys (user_id, key, method, path, request_hash) VALUES (:userId, :key, :method, :path, :requestHash)
+       ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
+      { replacements: { userId, key, method: req.method, path: `${req.baseUrl}${req.path}`, requestHash }, type: QueryTypes.SELECT },
+    );
+    if (inserted.length === 0) {
+      const [previous] = await s.query<{ requestHash: string; statusCode: number; response: unknown }>(
+        'SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM idempotency_keys WHERE user_id = :userId AND key = :key',
+        { replacements: { userId, key }, type: QueryTypes.SELECT },
+      );
+      if (previous.requestHash !== requestHash)
+        throw new AppError(409, 'conflict', 'This Idempotency-Key was already used with a different request.', [{ path: 'Idempotency-Key', message: 'Reused with another body.' }]);
+      return { status: previous.statusCode, body: previous.response, replayed: true };
+    }
+    const body = await handler();
+    await s.query('UPDATE idempotency_keys SET status_code = :status, response = :response WHERE user_id = :userId AND key = :key', {
+      replacements: { status, response: JSON.stringify(body), userId, key },
+    });
+    return { status, body, replayed: false };
+  });
+}

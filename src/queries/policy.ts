@@ -1,0 +1,84 @@
+import type { BusinessHours } from '../domain/calendar';
+import type { ClockContext, StageTarget } from '../domain/deadlines';
+import type { Severity, Tier } from '../domain/entries';
+import { makeCalendar } from '../domain/holidays';
+import type { SlaStage } from '../domain/workflow';
+import { Holiday, Setting, SlaPolicy } from '../models';
+
+export interface RecurrenceSetting {
+  periodDays: number;
+  match: Array<'customer' | 'product' | 'category'>;
+}
+
+interface Snapshot {
+  loadedAt: number;
+  policies: SlaPolicy[];
+  holidays: string[];
+  hours: BusinessHours;
+  recurrence: RecurrenceSetting;
+}
+
+/**
+ * SLA policy, holiday calendar and settings change rarely and are read on every intake and
+ * transition, so each process keeps them for a short while. An edit in this process
+ * invalidates at once; other instances see it within TTL_MS.
+ */
+const TTL_MS = 60_000;
+let snapshot: Promise<Snapshot> | undefined;
+let snapshotAt = 0;
+
+async function load(): Promise<Snapshot> {
+  const [policies, holidays, settings] = await Promise.all([
+    SlaPolicy.findAll(),
+    Holiday.findAll({ attributes: ['date'] }),
+    Setting.findAll(),
+  ]);
+  const setting = <T>(key: string, fallback: T): T => (settings.find((s) => s.key === key)?.value as T | undefined) ?? fallback;
+  return {
+    loadedAt: Date.now(),
+    policies,
+    holidays: holidays.map((h) => h.date),
+    hours: setting<BusinessHours>('business_hours', { start: '08:00', end: '17:00' }),
+    recurrence: setting<RecurrenceSetting>('recurrence', { periodDays: 90, match: ['customer', 'product', 'category'] }),
+  };
+}
+
+function current(): Promise<Snapshot> {
+  if (!snapshot || Date.now() - snapshotAt > TTL_MS) {
+    snapshotAt = Date.now();
+    snapshot = load().catch((err: unknown) => {
+      snapshot = undefined;
+      throw err;
+    });
+  }
+  return snapshot;
+}
+
+/** Call after editing the SLA policy, the holidays or a setting. */
+export function invalidatePolicyCache(): void {
+  snapshot = undefined;
+}
+
+export async function clockContext(zone: string): Promise<ClockContext> {
+  const s = await current();
+  return { zone, calendar: makeCalendar(s.holidays), hours: s.hours };
+}
+
+/**
+ * The target for a stage: the most specific policy row for (severity, tier) wins —
+ * both given, then severity only, then tier only, then the stage default.
+ */
+export async function stageTarget(stage: SlaStage, severity: Severity, tier: Tier): Promise<StageTarget | null> {
+  const { policies } = await current();
+  const rows = policies.filter((p) => p.stage === stage);
+  const pick =
+    rows.find((p) => p.severity === severity && p.tier === tier) ??
+    rows.find((p) => p.severity === severity && p.tier === null) ??
+    rows.find((p) => p.severity === null && p.tier === tier) ??
+    rows.find((p) => p.severity === null && p.tier === null);
+  return pick ? { minutes: pick.targetMinutes, mode: pick.mode } : null;
+}
+
+export async function recurrenceSetting(): Promise<RecurrenceSetting> {
+  return (await current()).recurrence;
+}

@@ -1,0 +1,220 @@
+import { QueryTypes } from 'sequelize';
+import { transaction, sequelize } from '../../src/db';
+import { intakeComplaint } from '../../src/commands/complaintIntaker';
+import { AuditEvent, Complaint, ComplaintStage, Customer } from '../../src/models';
+import { useTestApp } from '../support/app';
+import { asActor } from '../support/context';
+import { buildComplaint, buildCustomer, signedIn } from '../support/factories';
+
+const t = useTestApp();
+
+const entry = (customerId: string, extra: Record<string, unknown> = {}) => ({
+  kind: 'complaint',
+  customerId,
+  channel: 'hotline',
+  receivedAt: '2026-11-02T10:00:00+07:00',
+  incidentDate: '2026-10-30',
+  category: 'service_quality',
+  subject: 'Máy lọc nước rò rỉ',
+  description: 'Nước rò ra sàn sau 3 ngày.',
+  severity: 'medium',
+  ...extra,
+});
+
+describe('POST /api/v1/complaints', () => {
+  it('logs a complaint with its number, flags and every clock (the worked examples of PRODUCT.md)', async () => {
+    const { auth, user } = await signedIn(['intake']);
+    const customer = await buildCustomer({ type: 'person', name: 'Nguyễn Thị Hoa' });
+    const res = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      reference: expect.stringMatching(/^KN-2026-\d{6}$/),
+      kind: 'complaint',
+      status: 'intake',
+      round: 1,
+      customer: { id: customer.id, name: 'Nguyễn Thị Hoa', type: 'person' },
+      receivedAt: '2026-11-02T03:00:00.000Z',
+      incidentDate: '2026-10-30',
+      harm: 'none',
+      timeBarred: false,
+      regulatoryReviewRequired: false,
+      meetingRequired: false,
+      recurring: false,
+      due: {
+        acknowledgeAt: '2026-11-02T04:00:00.000Z', // 1 h intake SLA
+        firstReplyAt: '2026-11-04T03:00:00.000Z', // 48 h
+        resolutionAt: '2026-11-22T16:59:59.999Z', // 20 days, to 23:59:59.999 in Hà Nội
+        stageAt: '2026-11-02T04:00:00.000Z',
+        negotiationStartAt: '2026-11-11T16:59:59.999Z', // 7 working days from Mon 2 Nov
+      },
+      filingWindowEndsAt: '2027-01-28T16:59:59.999Z', // 30 Oct + 90 days
+      version: expect.any(Number),
+    });
+    expect(res.headers.location).toBe(`/api/v1/complaints/${res.body.id}`);
+    const stage = await ComplaintStage.findOne({ where: { complaintId: res.body.id } });
+    expect(stage).toMatchObject({ stage: 'intake', enteredBy: user.id, exitedAt: null });
+    const event = await AuditEvent.findOne({ where: { entityType: 'Complaint', entityId: res.body.id, action: 'complaint.created' } });
+    expect(event!.actorId).toBe(user.id);
+  });
+
+  it('flags a complaint filed after its window as time-barred but still logs it', async () => {
+    const { auth } = await signedIn(['intake']);
+    const customer = await buildCustomer();
+    const res = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { incidentDate: '2026-08-01' }));
+    expect(res.status).toBe(201);
+    expect(res.body.timeBarred).toBe(true);
+    expect(res.body.filingWindowEndsAt).toBe('2026-10-30T16:59:59.999Z');
+    const business = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { incidentDate: '2026-10-01', category: 'business' }));
+    expect(business.body).toMatchObject({ timeBarred: true, filingWindowEndsAt: '2026-10-31T16:59:59.999Z' });
+  });
+
+  it('sets the escalation flags and gives a VIP critical entry the 15-minute target; companies have no negotiation clock', async () => {
+    const { auth } = await signedIn(['quality']);
+    const vip = await buildCustomer({ type: 'company', tier: 'vip', email: 'cskh@vip.vn' });
+    const res = await t.request().post('/api/v1/complaints').set(auth).send(entry(vip.id, { severity: 'critical', harm: 'serious_injury', safetyImpact: true }));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ regulatoryReviewRequired: true, meetingRequired: true });
+    expect(res.body.due.acknowledgeAt).toBe('2026-11-02T03:15:00.000Z');
+    expect(res.body.due.negotiationStartAt).toBeNull();
+  });
+
+  it('flags an entry as recurring and lists the earlier entries of the same customer, product or category', async () => {
+    const { auth } = await signedIn(['intake']);
+    const customer = await buildCustomer();
+    const first = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { receivedAt: '2026-10-01T09:00:00+07:00', incidentDate: '2026-09-30', productRef: 'MLN-200' }));
+    const second = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { productRef: 'MLN-200' }));
+    expect(second.body.recurring).toBe(true);
+    const detail = await t.request().get(`/api/v1/complaints/${second.body.id}`).set(auth);
+    expect(detail.body.recurrence.earlier).toContainEqual(expect.objectContaining({ id: first.body.id, matchedBy: ['customer', 'product', 'category'] }));
+    expect(detail.body.earlierEntries.map((e: { id: string }) => e.id)).toContain(first.body.id);
+  });
+
+  it('creates the customer inline, with a generated code', async () => {
+    const { auth } = await signedIn(['intake']);
+    const body = { ...entry('x'), customerId: undefined, customer: { name: 'Công ty TNHH Hòa Bình', type: 'company', email: 'lienhe@hoabinh.vn' } };
+    const res = await t.request().post('/api/v1/complaints').set(auth).send(body);
+    expect(res.status).toBe(201);
+    expect(res.body.customer).toMatchObject({ name: 'Công ty TNHH Hòa Bình', code: expect.stringMatching(/^KH-\d{6}$/) });
+    expect(await Customer.count({ where: { name: 'Công ty TNHH Hòa Bình' } })).toBe(1);
+  });
+
+  it('numbers feedback separately (PH-) and defaults receivedAt to now', async () => {
+    const { auth } = await signedIn(['intake']);
+    const customer = await buildCustomer();
+    const res = await t.request().post('/api/v1/complaints').set(auth).send({ ...entry(customer.id, { kind: 'feedback' }), receivedAt: undefined, incidentDate: new Date().toISOString().slice(0, 10) });
+    expect(res.status).toBe(201);
+    expect(res.body.reference).toMatch(/^PH-\d{4}-\d{6}$/);
+    expect(Math.abs(new Date(res.body.receivedAt).getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  describe('gapless numbering', () => {
+    const numbers = async (kind: string, year: number) =>
+      (await sequelize().query<{ n: number }>('SELECT ref_number AS n FROM complaints WHERE kind = :kind AND ref_year = :year ORDER BY ref_number', { replacements: { kind, year }, type: QueryTypes.SELECT })).map((r) => r.n);
+
+    it('stays gapless under concurrent intake', async () => {
+      const { auth } = await signedIn(['intake']);
+      const customer = await buildCustomer();
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { receivedAt: '2025-06-01T08:00:00+07:00', incidentDate: '2025-05-30', subject: `Đồng thời ${i}` }))),
+      );
+      expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
+      expect(await numbers('complaint', 2025)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    });
+
+    it('gives a number back when the intake rolls back', async () => {
+      const actor = (await signedIn(['intake'])).user;
+      const customer = await buildCustomer();
+      const input = { kind: 'feedback' as const, customerId: customer.id, channel: 'email' as const, receivedAt: new Date('2024-03-01T02:00:00Z'), incidentDate: '2024-02-28', category: 'business' as const, subject: 'x', description: 'y', severity: 'low' as const };
+      await expect(asActor(() => transaction(async () => {
+        await intakeComplaint(input, { userId: actor.id }, 'Asia/Ho_Chi_Minh');
+        throw new Error('the surrounding work failed');
+      }))).rejects.toThrow('the surrounding work failed');
+      const kept = await asActor(() => intakeComplaint(input, { userId: actor.id }, 'Asia/Ho_Chi_Minh'));
+      expect(kept.reference).toBe('PH-2024-000001');
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('answers a retry with the first response and creates nothing more', async () => {
+      const { auth } = await signedIn(['intake']);
+      const customer = await buildCustomer();
+      const body = entry(customer.id, { subject: 'Thử lại' });
+      const first = await t.request().post('/api/v1/complaints').set(auth).set('Idempotency-Key', 'retry-42').send(body);
+      const again = await t.request().post('/api/v1/complaints').set(auth).set('Idempotency-Key', 'retry-42').send(body);
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(await Complaint.count({ where: { subject: 'Thử lại' } })).toBe(1);
+    });
+
+    it('answers 409 when the key is reused with another body, and 400 for a malformed key', async () => {
+      const { auth } = await signedIn(['intake']);
+      const customer = await buildCustomer();
+      await t.request().post('/api/v1/complaints').set(auth).set('Idempotency-Key', 'k-1').send(entry(customer.id));
+      const other = await t.request().post('/api/v1/complaints').set(auth).set('Idempotency-Key', 'k-1').send(entry(customer.id, { subject: 'khác' }));
+      expect(other.status).toBe(409);
+      expect(other.body.code).toBe('conflict');
+      expect((await t.request().post('/api/v1/complaints').set(auth).set('Idempotency-Key', 'x'.repeat(201)).send(entry(customer.id))).status).toBe(400);
+    });
+  });
+
+  describe('bad input writes nothing', () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['an unknown kind', { kind: 'praise' }, 'kind'],
+      ['an unknown channel', { channel: 'fax' }, 'channel'],
+      ['a date that does not exist', { incidentDate: '2026-02-30' }, 'incidentDate'],
+      ['an incident in the future', { incidentDate: '2099-01-01' }, 'incidentDate'],
+      ['an incident after the receipt', { incidentDate: '2026-11-05' }, 'incidentDate'],
+      ['a receipt in the future', { receivedAt: '2099-01-01T00:00:00+07:00' }, 'receivedAt'],
+      ['a receipt without offset', { receivedAt: '2026-11-02T10:00:00' }, 'receivedAt'],
+      ['an empty subject', { subject: '   ' }, 'subject'],
+      ['a too long subject', { subject: 'x'.repeat(301) }, 'subject'],
+      ['a wrong type', { safetyImpact: 'yes' }, 'safetyImpact'],
+      ['an unknown severity', { severity: 'urgent' }, 'severity'],
+      ['an unknown harm', { harm: 'bruise' }, 'harm'],
+      ['an unknown field', { priority: 1 }, '(body)'],
+      ['an unknown customer', { customerId: '00000000-0000-4000-8000-000000000000' }, 'customerId'],
+      ['no customer at all', { customerId: undefined }, 'customerId'],
+      ['an unknown assignee', { assigneeId: '00000000-0000-4000-8000-000000000000' }, 'assigneeId'],
+    ];
+    it.each(cases)('answers 400 for %s', async (_what, extra, path) => {
+      const { auth } = await signedIn(['intake']);
+      const customer = await buildCustomer();
+      const before = await Complaint.count();
+      const res = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, extra));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+      expect(await Complaint.count()).toBe(before);
+    });
+
+    it('answers 401 without credentials and 403 for roles that do not log entries', async () => {
+      const customer = await buildCustomer();
+      expect((await t.request().post('/api/v1/complaints').send(entry(customer.id))).status).toBe(401);
+      for (const role of ['cs_director', 'ceo', 'auditor', 'sysadmin', 'dept_head'] as const) {
+        const { auth } = await signedIn([role]);
+        expect((await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id))).status).toBe(403);
+      }
+    });
+  });
+});
+
+describe('PATCH /api/v1/complaints/:id', () => {
+  it('corrects the classification and recomputes the flags and the filing window', async () => {
+    const { auth } = await signedIn(['quality']);
+    const c = await buildComplaint({ receivedAt: new Date('2026-11-02T03:00:00Z'), incidentDate: '2026-10-30' });
+    const res = await t.request().patch(`/api/v1/complaints/${c.id}`).set(auth).set('If-Match', String(c.version)).send({ harm: 'death', category: 'business', incidentDate: '2026-09-01' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ harm: 'death', regulatoryReviewRequired: true, timeBarred: true, filingWindowEndsAt: '2026-10-01T16:59:59.999Z' });
+    const stale = await t.request().patch(`/api/v1/complaints/${c.id}`).set(auth).set('If-Match', String(c.version)).send({ subject: 'x' });
+    expect(stale.status).toBe(409);
+  });
+
+  it('lets the intake officer edit only while the entry is in intake', async () => {
+    const intake = await signedIn(['intake']);
+    const c = await buildComplaint();
+    expect((await t.request().patch(`/api/v1/complaints/${c.id}`).set(intake.auth).send({ severity: 'high' })).status).toBe(200);
+    await Complaint.update({ status: 'investigation' }, { where: { id: c.id }, hooks: false });
+    expect((await t.request().patch(`/api/v1/complaints/${c.id}`).set(intake.auth).send({ severity: 'low' })).status).toBe(403);
+  });
+});

@@ -16,6 +16,11 @@ import { pageLocals, renderErrorPage } from './features/pages/locals';
 import { usersApi } from './features/users/api';
 import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
+import { complaintsPages } from './features/complaints/pages';
+import { customersPages } from './features/customers/pages';
+import { reportsApi } from './features/reports/api';
+import { settingsApi } from './features/settings/api';
+import { settingsPages } from './features/settings/pages';
 import { usersPages } from './features/users/pages';
 import { csrfProtection } from './lib/csrf';
 import { errorHandler } from './lib/errorHandler';
@@ -98,13 +103,32 @@ export function createApp(config: Config): express.Express {
 
   app.use(healthRouter());
   app.use('/api', docsRouter());
-  app.use('/api/v1', jsonOnly, authApi(config), usersApi(), auditApi(config), customersApi(), complaintsApi(config));
+  app.use(
+    '/api/v1',
+    jsonOnly,
+    authApi(config),
+    usersApi(),
+    auditApi(config),
+    customersApi(),
+    complaintsApi(config),
+    reportsApi(config),
+    settingsApi(),
+  );
   app.use('/api', () => {
     throw notFound('API endpoint');
   });
 
   app.use(pageLocals(config, csrf.token));
-  app.use(authPages(config), homePages(), usersPages(), auditPages(config), accountPages());
+  app.use(
+    authPages(config),
+    homePages(),
+    complaintsPages(config),
+    customersPages(),
+    usersPages(),
+    settingsPages(),
+    auditPages(config),
+    accountPages(),
+  );
   app.use(() => {
     throw notFound('Page');
   });

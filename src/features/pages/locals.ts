@@ -16,9 +16,15 @@ interface NavItem {
 function navFor(req: Request): NavItem[] {
   if (!req.user) return [];
   const items: NavItem[] = [{ href: '/', key: 'nav.home' }];
+  if (allowed(req, 'read', 'Complaint')) items.push({ href: '/complaints', key: 'nav.queue' });
+  if (allowed(req, 'create', 'Complaint')) items.push({ href: '/complaints/new', key: 'nav.newEntry' });
+  if (allowed(req, 'read', 'Customer')) items.push({ href: '/customers', key: 'nav.customers' });
   if (allowed(req, 'read', 'AuditEvent')) items.push({ href: '/audit', key: 'nav.audit' });
   if (allowed(req, 'create', 'User')) items.push({ href: '/admin/users', key: 'nav.users' });
   if (allowed(req, 'create', 'Department')) items.push({ href: '/admin/departments', key: 'nav.departments' });
+  if (allowed(req, 'update', 'SlaPolicy')) items.push({ href: '/admin/sla', key: 'nav.sla' });
+  if (allowed(req, 'update', 'Holiday')) items.push({ href: '/admin/holidays', key: 'nav.holidays' });
+  if (allowed(req, 'update', 'Setting')) items.push({ href: '/admin/settings', key: 'nav.settings' });
   items.push({ href: '/api/docs', key: 'nav.apiDocs' });
   return items;
 }
@@ -29,7 +35,7 @@ export function pageLocals(config: Config, csrfToken: (req: Request, res: Respon
     res.locals.lang = req.lang;
     res.locals.timezone = config.timezone;
     res.locals.currentUser = req.user ? { id: req.user.id, name: req.user.name, email: req.user.email, roles: req.user.roles } : null;
-    res.locals.nav = navFor(req).map((item) => ({ ...item, active: item.href === '/' ? req.path === '/' : req.path.startsWith(item.href) }));
+    res.locals.nav = navFor(req).map((item) => ({ ...item, active: item.href === '/' ? req.path === '/' : req.path === item.href || (req.path.startsWith(`${item.href}/`) && !(item.href === '/complaints' && req.path === '/complaints/new')) }));
     res.locals.csrfToken = csrfToken(req, res);
     res.locals.path = req.path;
     res.locals.otherLang = req.lang === 'vi' ? 'en' : 'vi';

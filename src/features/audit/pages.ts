@@ -26,7 +26,7 @@ export function auditPages(config: Config): Router {
       page = { items: [], nextCursor: null };
     }
     const nextQuery = page.nextCursor ? new URLSearchParams({ ...(query as Record<string, string>), cursor: page.nextCursor }).toString() : null;
-    res.status(errors ? 400 : 200).render('audit/index', { title: req.t('audit.title'), page, values: query, errors, nextQuery });
+    res.status(errors ? 400 : 200).render('audit/index', { title: req.t('audit.title'), page, values: query, filtered: Object.keys(query).length > 0, errors, nextQuery });
   });
 
   r.get('/audit/verify', async (req, res) => {

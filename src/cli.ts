@@ -12,6 +12,7 @@ import { runWithContext, systemContext } from './lib/context';
 import { AppError } from './lib/errors';
 import { Department, User } from './models';
 import { seedDemo } from '../seeds/demo';
+import { seedDemoCases } from '../seeds/demoCases';
 
 /** Opens the configured database, migrates it, runs `fn` as the CLI actor, and closes it. */
 async function withDatabase<T>(fn: (db: Database) => Promise<T>, options = { migrate: true }): Promise<T> {
@@ -55,10 +56,12 @@ program
 
 program
   .command('seed')
-  .description('load the demo organisation (departments and one user per role); existing rows are kept')
+  .description('load the demo organisation (departments, one user per role, customers and cases); existing rows are kept')
   .action(async () => {
-    const created = await withDatabase(() => seedDemo());
-    console.log(created ? `Created ${created} demo users.` : 'The demo users already exist.');
+    const zone = loadConfig().timezone;
+    const [users, cases] = await withDatabase(async () => [await seedDemo(), await seedDemoCases(zone)]);
+    console.log(users ? `Created ${users} demo users.` : 'The demo users already exist.');
+    console.log(cases ? `Logged ${cases} demo entries.` : 'The log book already has entries: no demo cases added.');
   });
 
 program

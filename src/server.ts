@@ -8,6 +8,7 @@ import { migrate } from './db/migrator';
 import { startScheduler } from './jobs/scheduler';
 import { logger, setLogLevel } from './lib/logger';
 import { DEMO_PASSWORD, DEMO_USERS, demoEmail, isEmpty, seedDemo } from '../seeds/demo';
+import { seedDemoCases } from '../seeds/demoCases';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -36,7 +37,10 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
   await migrate(database.sequelize);
   let seeded = false;
-  if (config.demo && (await isEmpty())) seeded = (await seedDemo()) > 0;
+  if (config.demo && (await isEmpty())) {
+    seeded = (await seedDemo()) > 0;
+    await seedDemoCases(config.timezone);
+  }
 
   const app = createApp(config);
   const server: Server = await new Promise<Server>((resolve, reject) => {

@@ -92,10 +92,8 @@ const minutesBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime
 
 /** The stage timeline with who moved the case and how late each visit was (the answer to "who caused the delay"). */
 export async function caseDetail(complaint: Complaint, now = new Date()) {
-  const [stages, holds] = await Promise.all([
-    ComplaintStage.findAll({ where: { complaintId: complaint.id }, order: [['enteredAt', 'ASC'], ['createdAt', 'ASC']] }),
-    ComplaintHold.findAll({ where: { complaintId: complaint.id }, order: [['startedAt', 'ASC']] }),
-  ]);
+  const stages = await ComplaintStage.findAll({ where: { complaintId: complaint.id }, order: [['enteredAt', 'ASC'], ['createdAt', 'ASC']] });
+  const holds = await ComplaintHold.findAll({ where: { complaintId: complaint.id }, order: [['startedAt', 'ASC']] });
   const userIds = [...new Set(stages.flatMap((s) => [s.enteredBy, s.exitedBy]).filter((x): x is string => Boolean(x)))];
   const users = new Map((await User.findAll({ where: { id: userIds }, attributes: ['id', 'name'] })).map((u) => [u.id, { id: u.id, name: u.name }]));
   const timeline = stages.map((s) => {

@@ -28,11 +28,10 @@ let snapshot: Promise<Snapshot> | undefined;
 let snapshotAt = 0;
 
 async function load(): Promise<Snapshot> {
-  const [policies, holidays, settings] = await Promise.all([
-    SlaPolicy.findAll(),
-    Holiday.findAll({ attributes: ['date'] }),
-    Setting.findAll(),
-  ]);
+  // One after the other: called inside a transaction, all three run on its single connection.
+  const policies = await SlaPolicy.findAll();
+  const holidays = await Holiday.findAll({ attributes: ['date'] });
+  const settings = await Setting.findAll();
   const setting = <T>(key: string, fallback: T): T => (settings.find((s) => s.key === key)?.value as T | undefined) ?? fallback;
   return {
     loadedAt: Date.now(),

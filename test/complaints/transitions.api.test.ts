@@ -184,3 +184,26 @@ describe('POST /api/v1/complaints/:id/first-reply', () => {
     expect((await t.request().post(`/api/v1/complaints/${c.id}/first-reply`).set(auth).send({ via: 'pigeon' })).status).toBe(400);
   });
 });
+
+describe('POST /review and /customer-response', () => {
+  it('approve, return, accept and reject drive the same stage machine, with the rounds of PRODUCT.md', async () => {
+    const quality = await signedIn(['quality']);
+    const director = await signedIn(['cs_director']);
+    const head = await signedIn(['dept_head']);
+    const c = await buildComplaint({ customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
+    for (const to of ['investigation', 'solution', 'review']) await move(quality.auth, c.id, { to });
+    const review = (body: object, auth = director.auth) => t.request().post(`/api/v1/complaints/${c.id}/review`).set(auth).send(body);
+    const answer = (body: object, auth = quality.auth) => t.request().post(`/api/v1/complaints/${c.id}/customer-response`).set(auth).send(body);
+    expect((await review({ approved: false })).body.errors[0].path).toBe('comment');
+    expect((await review({ approved: true }, quality.auth)).status).toBe(403);
+    expect((await review({ approved: false, comment: 'Bổ sung biện pháp phòng ngừa.' })).body).toMatchObject({ status: 'solution', round: 1 });
+    await move(quality.auth, c.id, { to: 'review' });
+    expect((await review({ approved: true, comment: 'Đồng ý.' })).body.status).toBe('response');
+    expect((await answer({ accepted: false })).status).toBe(400);
+    expect((await answer({ accepted: false, reason: 'Không đồng ý.' }, head.auth)).body).toMatchObject({ status: 'solution', round: 2 });
+    await move(quality.auth, c.id, { to: 'review' });
+    await review({ approved: true });
+    expect((await answer({ accepted: false, reason: 'Vẫn không đồng ý, sẽ khởi kiện.' })).body).toMatchObject({ status: 'disputed', round: 2 });
+    expect((await answer({ accepted: true })).status).toBe(409);
+  });
+});

@@ -15,7 +15,7 @@ import { authorize } from '../../policies/authorize';
 import { caseDetail, findComplaint, listComplaints } from '../../queries/complaints';
 import type { TransitionInput } from '../../domain/workflow';
 import { presentComplaint } from './presenter';
-import { ComplaintListQuery, CreateComplaintBody, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
+import { ComplaintListQuery, CreateComplaintBody, CustomerResponseBody, FirstReplyBody, ReviewBody, TransitionBody, UpdateComplaintBody } from './schema';
 
 /** The signed-in user as the transition command sees them: their id and their ability, asked about this very case. */
 export function transitionActor(req: Request): Actor {
@@ -98,6 +98,22 @@ export function complaintsApi(config: Config): Router {
     const { version, ...input } = parse(TransitionBody, req.body);
     const updated = await transitionCase(complaint.id, expectedVersion(req, version), input as TransitionInput, transitionActor(req), zone);
     res.json(presentComplaint(updated));
+  });
+
+  r.post('/complaints/:id/review', async (req, res) => {
+    const complaint = await visibleComplaint(req);
+    const { approved, comment, version } = parse(ReviewBody, req.body);
+    const input: TransitionInput = approved ? { to: 'response', note: comment } : { to: 'solution', reason: comment };
+    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone)));
+  });
+
+  r.post('/complaints/:id/customer-response', async (req, res) => {
+    const complaint = await visibleComplaint(req);
+    const { accepted, reason, version } = parse(CustomerResponseBody, req.body);
+    const input: TransitionInput = accepted
+      ? { to: 'follow_up', note: reason }
+      : { to: complaint.round >= 2 ? 'disputed' : 'solution', reason };
+    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone)));
   });
 
   r.post('/complaints/:id/first-reply', async (req, res) => {

@@ -175,3 +175,24 @@ documentRoute({ method: 'get', path: '/api/v1/complaints/{id}', summary: 'One ca
 documentRoute({ method: 'patch', path: '/api/v1/complaints/{id}', summary: 'Correct content or classification (If-Match or version); clocks and flags are recomputed', tags: ['Complaints'], params: IdParams, body: UpdateComplaintBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
 documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/transitions', summary: 'Move the case to another stage; 409 invalid_transition lists what is missing', tags: ['Complaints'], params: IdParams, body: TransitionBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
 documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/first-reply', summary: 'Record the first written reply (meets the 48-hour clock)', tags: ['Complaints'], params: IdParams, body: FirstReplyBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
+
+const version = z.number().int().nonnegative().optional();
+
+export const ReviewBody = z
+  .object({ approved: z.boolean(), comment: z.string().trim().max(5000).optional(), version })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.approved && !v.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why the solution is returned.' });
+  })
+  .openapi('Review');
+
+export const CustomerResponseBody = z
+  .object({ accepted: z.boolean(), reason: z.string().trim().max(5000).optional(), version })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (!v.accepted && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: "Record the customer's reason for rejecting." });
+  })
+  .openapi('CustomerResponse');
+
+documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/review', summary: 'CS director: approve the solution (→ response) or return it with a comment (→ solution)', tags: ['Complaints'], params: IdParams, body: ReviewBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
+documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/customer-response', summary: "The customer's answer: accepted (→ follow_up), rejected in round 1 (→ solution, round 2) or round 2 (→ disputed)", tags: ['Complaints'], params: IdParams, body: CustomerResponseBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });

@@ -1,0 +1,99 @@
+import { transitionCase } from '../src/commands/caseTransitioner';
+import { intakeComplaint, type IntakeInput } from '../src/commands/complaintIntaker';
+import { recordFirstReply } from '../src/commands/complaints';
+import { createCustomer, type CustomerInput } from '../src/commands/customers';
+import type { TransitionInput } from '../src/domain/workflow';
+import { runWithContext, systemContext, type Actor } from '../src/lib/context';
+import { Complaint, Customer, User } from '../src/models';
+import { defineAbilityFor } from '../src/policies/ability';
+import { subject } from '@casl/ability';
+import type { SubjectRecord } from '../src/policies/ability';
+import { demoEmail } from './demo';
+
+const CUSTOMERS: CustomerInput[] = [
+  { name: 'Nguyễn Thị Hoa', type: 'person', phone: '0912 345 678', email: 'hoa.nguyen@example.vn', tier: 'loyal' },
+  { name: 'Trần Văn Khải', type: 'person', phone: '0987 654 321', tier: 'new' },
+  { name: 'Công ty TNHH Thương mại Đông Á', type: 'company', email: 'cskh@donga.example.vn', phone: '024 3826 1234', tier: 'vip', contacts: [{ name: 'Chị Phạm Thu Hương', role: 'Trưởng phòng mua hàng', phone: '0903 111 222' }] },
+  { name: 'Lê Minh Tuấn', type: 'person', email: 'tuan.le@example.vn', tier: 'potential' },
+  { name: 'Công ty Cổ phần Phân phối Hòa Bình', type: 'company', email: 'lienhe@hoabinh.example.vn', tier: 'agent_1' },
+  { name: 'Phạm Quỳnh Anh', type: 'person', phone: '0978 222 333', tier: 'vip' },
+  { name: 'Hoàng Gia Bảo', type: 'person', tier: 'negative' },
+];
+
+interface DemoCase {
+  customer: number;
+  daysAgo: number;
+  input: Partial<IntakeInput> & Pick<IntakeInput, 'subject' | 'description'>;
+  /** Steps after intake: [role, transition] pairs, or a first reply. */
+  steps?: Array<['intake' | 'quality' | 'cs_director' | 'legal', TransitionInput] | ['reply', 'email' | 'post' | 'phone' | 'in_person']>;
+}
+
+const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+const CASES: DemoCase[] = [
+  { customer: 0, daysAgo: 0.05, input: { subject: 'Máy lọc nước rò rỉ sau 3 ngày sử dụng', description: 'Nước rò ra sàn bếp từ khớp nối phía dưới máy. Khách đã khóa van.', productRef: 'MLN-200', lotRef: 'L2611-07', severity: 'high', channel: 'hotline' } },
+  { customer: 1, daysAgo: 0.2, input: { kind: 'feedback', subject: 'Hỏi cách thay lõi lọc', description: 'Khách hỏi chu kỳ thay lõi số 1.', severity: 'low', channel: 'livechat' }, steps: [['intake', { to: 'closed', note: 'Đã hướng dẫn thay lõi 3 tháng/lần, gửi video hướng dẫn.', acknowledgedVia: 'phone' }]] },
+  { customer: 2, daysAgo: 1.5, input: { subject: 'Giao thiếu 20 thùng hàng đơn DH-8891', description: 'Biên bản giao nhận ghi 200 thùng, thực nhận 180 thùng.', category: 'business', severity: 'critical', channel: 'email' }, steps: [['quality', { to: 'investigation' }]] },
+  { customer: 3, daysAgo: 3, input: { subject: 'Bình nóng lạnh chập điện, khách bị bỏng nhẹ ở tay', description: 'Khi bật bình, vỏ bình rò điện; khách bị bỏng nhẹ, đã sơ cứu tại chỗ.', productRef: 'BNL-30', harm: 'serious_injury', safetyImpact: true, severity: 'critical', channel: 'hotline' }, steps: [['reply', 'email'], ['quality', { to: 'investigation' }]] },
+  { customer: 4, daysAgo: 6, input: { subject: 'Hóa đơn GTGT sai mã số thuế', description: 'Hóa đơn số 0001234 ghi sai MST của đại lý.', category: 'business', severity: 'medium', channel: 'letter' }, steps: [['reply', 'post'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }]] },
+  { customer: 0, daysAgo: 8, input: { subject: 'Máy lọc nước báo lỗi E3 liên tục', description: 'Máy báo lỗi E3, kỹ thuật viên đã đến 1 lần nhưng lỗi tái diễn.', productRef: 'MLN-200', severity: 'medium', channel: 'web' }, steps: [['reply', 'email'], ['quality', { to: 'investigation' }], ['quality', { to: 'on_hold', reason: 'Chờ nhà cung cấp bo mạch gửi kết quả kiểm tra.' }]] },
+  { customer: 5, daysAgo: 12, input: { subject: 'Nhân viên lắp đặt thái độ không đúng mực', description: 'Khách phản ánh nhân viên lắp đặt to tiếng, để lại rác.', severity: 'medium', channel: 'social', brandImpact: true }, steps: [['reply', 'phone'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'follow_up' }]] },
+  { customer: 6, daysAgo: 15, input: { subject: 'Yêu cầu bồi thường do máy hỏng làm ướt sàn gỗ', description: 'Khách yêu cầu bồi thường 15 triệu đồng chi phí sửa sàn gỗ.', severity: 'high', channel: 'in_person' }, steps: [['reply', 'in_person'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'solution', reason: 'Khách không đồng ý mức bồi thường 5 triệu đồng.' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'disputed', reason: 'Khách từ chối lần 2 và gửi đơn tới Hội Bảo vệ người tiêu dùng.' }]] },
+  { customer: 1, daysAgo: 18, input: { subject: 'Lõi lọc giao sai chủng loại', description: 'Đặt lõi số 2 nhưng nhận lõi số 3.', severity: 'low', channel: 'hotline', category: 'business' }, steps: [['reply', 'phone'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'follow_up' }], ['quality', { to: 'closed', note: 'Đã đổi đúng lõi, khách hài lòng.' }]] },
+  { customer: 3, daysAgo: 2, input: { subject: 'Khiếu nại chất lượng dịch vụ bảo trì năm 2025', description: 'Khách phản ánh lần bảo trì tháng 3/2025 không thay lõi như cam kết.', incidentDate: '2025-03-15', severity: 'low', channel: 'email' } },
+];
+
+/** The role's demo user as a transition actor. */
+async function actorFor(role: 'intake' | 'quality' | 'cs_director' | 'legal') {
+  const user = (await User.findOne({ where: { email: demoEmail(role) } }))!;
+  const ability = defineAbilityFor(user);
+  return {
+    user,
+    actor: { userId: user.id, can: (action: Parameters<typeof ability.can>[0], c: Complaint) => ability.can(action, subject('Complaint', c.get({ plain: true }) as SubjectRecord)) },
+    context: { userId: user.id, roles: [...user.roles] } as Actor,
+  };
+}
+
+/**
+ * Demo customers and entries in every stage, made through the real commands (numbers, clocks,
+ * timeline and audit trail are all genuine). Only when the log book is empty.
+ */
+export async function seedDemoCases(zone: string): Promise<number> {
+  if ((await Complaint.count()) > 0) return 0;
+  const intake = await actorFor('intake');
+  const roles = { intake, quality: await actorFor('quality'), cs_director: await actorFor('cs_director'), legal: await actorFor('legal') };
+  const asUser = <T>(a: { context: Actor }, fn: () => Promise<T>) => runWithContext({ ...systemContext('seed'), actor: a.context }, fn);
+  const customers: Customer[] = [];
+  for (const c of CUSTOMERS) customers.push(await asUser(intake, () => createCustomer(c)));
+  for (const demo of [...CASES].sort((a, b) => b.daysAgo - a.daysAgo)) {
+    const receivedAt = new Date(Date.now() - demo.daysAgo * 86_400_000);
+    let complaint = await asUser(intake, () =>
+      intakeComplaint(
+        {
+          kind: 'complaint',
+          channel: 'hotline',
+          category: 'service_quality',
+          severity: 'medium',
+          incidentDate: day(Math.ceil(demo.daysAgo) + 1),
+          ...demo.input,
+          customerId: customers[demo.customer].id,
+          receivedAt,
+        },
+        { userId: intake.user.id },
+        zone,
+      ),
+    );
+    for (const step of demo.steps ?? []) {
+      if (step[0] === 'reply') {
+        const via = step[1];
+        complaint = await asUser(roles.quality, () => recordFirstReply(complaint.id, undefined, { via, at: new Date(receivedAt.getTime() + 3600_000) }));
+      } else {
+        const who = roles[step[0]];
+        const input = step[1];
+        complaint = await asUser(who, () => transitionCase(complaint.id, undefined, input, who.actor, zone));
+      }
+    }
+  }
+  return CASES.length;
+}
+

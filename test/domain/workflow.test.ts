@@ -1,0 +1,90 @@
+import { addGuard, checkTransition, EDGES, HOLDABLE, nextStages, STAGES, type CaseFacts } from '../../src/domain/workflow';
+
+const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
+  kind: 'complaint',
+  status: 'intake',
+  heldStatus: null,
+  round: 1,
+  timeBarred: false,
+  timeBarredDecision: null,
+  acknowledgedAt: null,
+  customerHasEmail: true,
+  regulatoryReviewRequired: false,
+  regulatoryReviewOpen: false,
+  regulatoryDecided: false,
+  ...over,
+});
+
+const targets = (f: CaseFacts) => nextStages(f).map((e) => e.to).sort();
+
+describe('the stage table', () => {
+  it('has the edges of PRODUCT.md, each from and to a known stage', () => {
+    for (const e of EDGES) {
+      expect(STAGES).toContain(e.from);
+      expect(STAGES).toContain(e.to);
+    }
+    expect(targets(facts())).toEqual(['investigation', 'on_hold']);
+    expect(targets(facts({ status: 'review' }))).toEqual(['on_hold', 'response', 'solution']);
+    expect(targets(facts({ status: 'response' }))).toEqual(['disputed', 'follow_up', 'on_hold', 'solution']);
+    expect(targets(facts({ status: 'closed' }))).toEqual([]);
+    expect(targets(facts({ status: 'disputed' }))).toEqual(['closed']);
+  });
+
+  it('lets feedback go only from intake to closed (or on hold)', () => {
+    expect(targets(facts({ kind: 'feedback' }))).toEqual(['closed', 'on_hold']);
+  });
+
+  it('offers answering as time-barred only for time-barred complaints', () => {
+    expect(targets(facts({ timeBarred: true }))).toEqual(['closed', 'investigation', 'on_hold']);
+  });
+
+  it('resumes a held case only to the stage it was held in', () => {
+    expect(targets(facts({ status: 'on_hold', heldStatus: 'solution' }))).toEqual(['solution']);
+    for (const stage of HOLDABLE) expect(targets(facts({ status: stage })).includes('on_hold')).toBe(true);
+  });
+});
+
+describe('checkTransition', () => {
+  it('names every missing requirement at once', () => {
+    const r = checkTransition(facts({ timeBarred: true, customerHasEmail: false }), { to: 'investigation' });
+    expect(r.ok).toBe(false);
+    if (!r.ok && r.reason === 'missing') expect(r.missing.map((m) => m.path)).toEqual(['acknowledgedVia', 'timeBarredDecision']);
+  });
+
+  it('accepts the requirements given in the request itself', () => {
+    expect(checkTransition(facts({ timeBarred: true, customerHasEmail: false }), { to: 'investigation', acknowledgedVia: 'phone', timeBarredDecision: 'accept' }).ok).toBe(true);
+  });
+
+  it('refuses the decision that does not match the edge', () => {
+    const r = checkTransition(facts({ timeBarred: true, timeBarredDecision: 'answer_time_barred' }), { to: 'investigation' });
+    expect(!r.ok && r.reason === 'missing' && r.missing[0].key).toBe('workflow.missing.timeBarred.accept');
+  });
+
+  it('lists the allowed targets for an edge that does not exist', () => {
+    const r = checkTransition(facts({ status: 'investigation' }), { to: 'closed' });
+    expect(r).toEqual({ ok: false, reason: 'no_edge', allowed: ['solution', 'on_hold'] });
+  });
+
+  it('keeps a serious-harm case open until a decision is signed, and any case while a review is open', () => {
+    const closing = { status: 'follow_up' as const };
+    expect(checkTransition(facts({ ...closing, regulatoryReviewRequired: true }), { to: 'closed' }).ok).toBe(false);
+    expect(checkTransition(facts({ ...closing, regulatoryReviewRequired: true, regulatoryDecided: true }), { to: 'closed' }).ok).toBe(true);
+    expect(checkTransition(facts({ ...closing, regulatoryReviewOpen: true }), { to: 'closed' }).ok).toBe(false);
+  });
+
+  it('takes round 1 rejections back to solution and round 2 rejections to dispute', () => {
+    const response = { status: 'response' as const, reason: 'x' };
+    expect(checkTransition(facts({ ...response }), { to: 'solution', reason: 'x' }).ok).toBe(true);
+    expect(checkTransition(facts({ ...response }), { to: 'disputed', reason: 'x' }).ok).toBe(false);
+    expect(checkTransition(facts({ ...response, round: 2 }), { to: 'disputed', reason: 'x' }).ok).toBe(true);
+  });
+
+  it('lets a later capability add a guard to an edge', () => {
+    const before = EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.guards.length;
+    addGuard('solution', 'review', (f) => (f.solutionRecorded ? [] : [{ path: 'solution', message: 'Record the solution.' }]));
+    expect(checkTransition(facts({ status: 'solution' }), { to: 'review' }).ok).toBe(false);
+    expect(checkTransition(facts({ status: 'solution', solutionRecorded: true }), { to: 'review' }).ok).toBe(true);
+    EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.guards.length = before;
+    expect(() => addGuard('closed', 'intake', () => [])).toThrow('No edge');
+  });
+});

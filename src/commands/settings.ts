@@ -1,0 +1,204 @@
+import { Op, type Transaction } from 'sequelize';
+import { transaction } from '../db';
+import type { SlaMode } from '../domain/deadlines';
+import type { Severity, Tier } from '../domain/entries';
+import type { SlaStage } from '../domain/workflow';
+import { AppError, fieldError, notFound, staleVersion, validationFailed, type FieldError } from '../lib/errors';
+import { Holiday, Setting, SlaPolicy } from '../models';
+import { invalidatePolicyCache, type RecurrenceSetting } from '../queries/policy';
+
+/**
+ * The sysadmin's edits of the SLA policy table, the holiday calendar and the settings. Each edit
+ * is one transaction (the model hooks audit it in the same transaction) and drops this process's
+ * policy cache once it has committed, so the next intake or transition uses the new values.
+ */
+async function edit<T>(fn: () => Promise<T>): Promise<T> {
+  return transaction(async (t: Transaction) => {
+    // Registered on the transaction (ours, or the caller's we joined): runs after COMMIT only.
+    t.afterCommit(() => invalidatePolicyCache());
+    return fn();
+  });
+}
+
+const conflictWith = (message: string, messageKey: string, errors: FieldError[]) =>
+  new AppError(409, 'conflict', message, errors, undefined, undefined, messageKey);
+
+const checkVersion = (current: number, expected: number | undefined) => {
+  if (expected !== undefined && current !== expected) throw staleVersion(current);
+};
+
+// ---------------------------------------------------------------------------------------------
+// SLA policy
+
+export interface SlaPolicyInput {
+  stage: SlaStage;
+  severity: Severity | null;
+  tier: Tier | null;
+  targetMinutes: number;
+  mode: SlaMode;
+}
+
+export const MINUTES_PER_DAY = 1440;
+
+/** The stage default: no severity and no tier. It always exists and only its target may change. */
+export const isDefaultPolicy = (p: { severity: string | null; tier: string | null }) => p.severity === null && p.tier === null;
+
+function checkTarget(p: { targetMinutes: number; mode: SlaMode }): void {
+  if (p.mode === 'calendar_days' && p.targetMinutes % MINUTES_PER_DAY !== 0) {
+    throw validationFailed([fieldError('targetMinutes', 'sla.errors.wholeDays')], 'Calendar-day targets are whole days (a multiple of 1440 minutes).');
+  }
+}
+
+async function checkUnique(p: { stage: string; severity: string | null; tier: string | null }, exceptId?: string): Promise<void> {
+  const existing = await SlaPolicy.findOne({
+    where: { stage: p.stage, severity: p.severity, tier: p.tier, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) },
+  });
+  if (existing) {
+    throw conflictWith('A target for this stage, severity and tier already exists.', 'sla.errors.duplicate', [fieldError('tier', 'sla.errors.duplicate')]);
+  }
+}
+
+export async function createSlaPolicy(input: SlaPolicyInput): Promise<SlaPolicy> {
+  checkTarget(input);
+  return edit(async () => {
+    await checkUnique(input);
+    return SlaPolicy.create({ stage: input.stage, severity: input.severity, tier: input.tier, targetMinutes: input.targetMinutes, mode: input.mode });
+  });
+}
+
+export async function updateSlaPolicy(id: string, expectedVersion: number | undefined, changes: Partial<SlaPolicyInput>): Promise<SlaPolicy> {
+  return edit(async () => {
+    const policy = await SlaPolicy.findByPk(id, { lock: true });
+    if (!policy) throw notFound('SLA policy');
+    checkVersion(policy.version, expectedVersion);
+    const next = {
+      stage: changes.stage ?? policy.stage,
+      severity: changes.severity !== undefined ? changes.severity : policy.severity,
+      tier: changes.tier !== undefined ? changes.tier : policy.tier,
+      targetMinutes: changes.targetMinutes ?? policy.targetMinutes,
+      mode: changes.mode ?? policy.mode,
+    };
+    if (isDefaultPolicy(policy) && (next.stage !== policy.stage || next.severity !== null || next.tier !== null)) {
+      throw conflictWith("A stage's default target stays for any severity and tier; only its target can change.", 'sla.errors.defaultKey', [
+        fieldError('stage', 'sla.errors.defaultKey'),
+      ]);
+    }
+    checkTarget(next);
+    if (next.stage !== policy.stage || next.severity !== policy.severity || next.tier !== policy.tier) await checkUnique(next, policy.id);
+    policy.set(next);
+    await policy.save();
+    return policy;
+  });
+}
+
+export async function deleteSlaPolicy(id: string, expectedVersion: number | undefined): Promise<void> {
+  await edit(async () => {
+    const policy = await SlaPolicy.findByPk(id, { lock: true });
+    if (!policy) throw notFound('SLA policy');
+    checkVersion(policy.version, expectedVersion);
+    if (isDefaultPolicy(policy)) {
+      throw conflictWith("A stage's default target cannot be removed; change its target instead.", 'sla.errors.defaultRow', []);
+    }
+    await policy.destroy();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holiday calendar
+
+export interface HolidayInput {
+  date: string;
+  nameVi: string;
+  nameEn: string;
+}
+
+async function checkDateFree(date: string, exceptId?: string): Promise<void> {
+  const existing = await Holiday.findOne({ where: { date, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) } });
+  if (existing) throw conflictWith('This date is already in the holiday calendar.', 'holidays.errors.dateTaken', [fieldError('date', 'holidays.errors.dateTaken')]);
+}
+
+const nfc = (s: string) => s.normalize('NFC').trim();
+
+export async function createHoliday(input: HolidayInput): Promise<Holiday> {
+  return edit(async () => {
+    await checkDateFree(input.date);
+    return Holiday.create({ date: input.date, nameVi: nfc(input.nameVi), nameEn: nfc(input.nameEn) });
+  });
+}
+
+export async function updateHoliday(id: string, expectedVersion: number | undefined, changes: Partial<HolidayInput>): Promise<Holiday> {
+  return edit(async () => {
+    const holiday = await Holiday.findByPk(id, { lock: true });
+    if (!holiday) throw notFound('Holiday');
+    checkVersion(holiday.version, expectedVersion);
+    if (changes.date !== undefined && changes.date !== holiday.date) await checkDateFree(changes.date, holiday.id);
+    if (changes.date !== undefined) holiday.date = changes.date;
+    if (changes.nameVi !== undefined) holiday.nameVi = nfc(changes.nameVi);
+    if (changes.nameEn !== undefined) holiday.nameEn = nfc(changes.nameEn);
+    await holiday.save();
+    return holiday;
+  });
+}
+
+/** A removed holiday is a real delete of reference data; the model's afterDestroy hook audits it with the row as it was. */
+export async function deleteHoliday(id: string, expectedVersion: number | undefined): Promise<void> {
+  await edit(async () => {
+    const holiday = await Holiday.findByPk(id, { lock: true });
+    if (!holiday) throw notFound('Holiday');
+    checkVersion(holiday.version, expectedVersion);
+    await holiday.destroy();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+export interface BusinessHoursSetting {
+  start: string;
+  end: string;
+}
+
+export interface SettingValues {
+  recurrence: RecurrenceSetting;
+  business_hours: BusinessHoursSetting;
+}
+export type SettingKey = keyof SettingValues;
+export const SETTING_KEYS = ['recurrence', 'business_hours'] as const satisfies readonly SettingKey[];
+export const RECURRENCE_MATCH = ['customer', 'product', 'category'] as const;
+
+export const isSettingKey = (key: string): key is SettingKey => (SETTING_KEYS as readonly string[]).includes(key);
+
+/** A new value for one setting; the key says the value's shape. */
+export type SettingChange = { [K in SettingKey]: { key: K; value: SettingValues[K] } }[SettingKey];
+
+function normalizeSetting(change: SettingChange): SettingChange['value'] {
+  if (change.key === 'business_hours') {
+    const { start, end } = change.value;
+    // HH:mm strings of equal length compare as times.
+    if (start >= end) throw validationFailed([fieldError('value.end', 'settings.errors.startBeforeEnd')], 'Business hours must start before they end.');
+    return { start, end };
+  }
+  // Stored in a fixed order without repeats, so an equal choice is no change.
+  const { periodDays, match } = change.value;
+  return { periodDays, match: RECURRENCE_MATCH.filter((m) => match.includes(m)) };
+}
+
+/**
+ * Replaces a setting's value (creating the row if it was missing). The audit event's entity is
+ * the setting; its key travels in the event's meta as well.
+ */
+export async function updateSetting(change: SettingChange, expectedVersion: number | undefined): Promise<Setting> {
+  const value = normalizeSetting(change);
+  const { key } = change;
+  return edit(async () => {
+    const setting = await Setting.findByPk(key, { lock: true });
+    if (!setting) {
+      checkVersion(0, expectedVersion);
+      return Setting.create({ key, value }, { auditMeta: { key } } as object);
+    }
+    checkVersion(setting.version, expectedVersion);
+    setting.value = value;
+    await setting.save({ auditMeta: { key } } as object);
+    return setting;
+  });
+}

@@ -1,0 +1,109 @@
+import { RECURRENCE_MATCH, SETTING_KEYS, type SettingChange, type SettingKey } from '../../commands/settings';
+import { SEVERITIES, TIERS } from '../../domain/entries';
+import { SLA_STAGES } from '../../domain/workflow';
+import { isoDate } from '../../lib/dates';
+import type { Lang } from '../../lib/i18n';
+import { parse } from '../../lib/validate';
+import { z } from '../../lib/zod';
+import { documentRoute } from '../openapi/registry';
+
+/** The longest target the table accepts: one year. */
+export const MAX_TARGET_MINUTES = 525_600;
+
+export const SLA_MODE_KEYS = ['exact', 'business', 'calendar_days'] as const;
+const stage = z.enum(SLA_STAGES);
+const severity = z.enum(SEVERITIES).nullable();
+const tier = z.enum(TIERS).nullable();
+const targetMinutes = z.number().int().min(1).max(MAX_TARGET_MINUTES);
+const mode = z.enum(SLA_MODE_KEYS);
+const version = z.number().int().nonnegative().optional();
+
+export const SlaPolicySchema = z
+  .object({
+    id: z.string().uuid(),
+    stage,
+    severity: severity.openapi({ description: 'null: any severity' }),
+    tier: tier.openapi({ description: 'null: any customer tier' }),
+    targetMinutes: z.number().int(),
+    mode: mode.openapi({ description: '`exact`: elapsed time; `business`: business hours on working days; `calendar_days`: whole days ending 23:59:59.999 local' }),
+    isDefault: z.boolean().openapi({ description: "The stage's default (no severity, no tier): it cannot be removed and only its target changes" }),
+    version: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .openapi('SlaPolicy');
+
+export const CreateSlaPolicyBody = z
+  .object({
+    stage,
+    severity: severity.optional(),
+    tier: tier.optional(),
+    targetMinutes: targetMinutes.openapi({ description: '1 … 525600; a multiple of 1440 in `calendar_days` mode' }),
+    mode,
+  })
+  .strict()
+  .openapi('CreateSlaPolicy');
+
+export const UpdateSlaPolicyBody = z
+  .object({ stage: stage.optional(), severity: severity.optional(), tier: tier.optional(), targetMinutes: targetMinutes.optional(), mode: mode.optional(), version })
+  .strict()
+  .openapi('UpdateSlaPolicy');
+
+const holidayName = z.string().trim().normalize('NFC').min(1).max(200);
+
+export const HolidaySchema = z
+  .object({ id: z.string().uuid(), date: z.string(), nameVi: z.string(), nameEn: z.string(), version: z.number().int() })
+  .openapi('Holiday');
+
+export const CreateHolidayBody = z.object({ date: isoDate, nameVi: holidayName, nameEn: holidayName }).strict().openapi('CreateHoliday');
+export const UpdateHolidayBody = z
+  .object({ date: isoDate.optional(), nameVi: holidayName.optional(), nameEn: holidayName.optional(), version })
+  .strict()
+  .openapi('UpdateHoliday');
+
+export const HolidayListQuery = z.object({ year: z.coerce.number().int().min(1900).max(2200).optional() }).strict();
+
+export const RecurrenceValue = z
+  .object({ periodDays: z.number().int().min(1).max(3650), match: z.array(z.enum(RECURRENCE_MATCH)).min(1).max(RECURRENCE_MATCH.length) })
+  .strict()
+  .openapi('RecurrenceSetting', { description: 'A complaint is recurring when an earlier one matched by any of `match` was received within `periodDays`.' });
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+export const BusinessHoursValue = z
+  .object({ start: clock, end: clock })
+  .strict()
+  .openapi('BusinessHoursSetting', { description: 'Local HH:mm; `start` before `end`. Stage targets in `business` mode count only these hours on working days.' });
+
+export const PutRecurrenceBody = z.object({ value: RecurrenceValue, version }).strict().openapi('PutRecurrenceSetting');
+export const PutBusinessHoursBody = z.object({ value: BusinessHoursValue, version }).strict().openapi('PutBusinessHoursSetting');
+
+/** A PUT body (API) or a form turned into one (page), for the setting `key`. */
+export function parseSettingBody(key: SettingKey, data: unknown, lang?: Lang): { change: SettingChange; version: number | undefined } {
+  if (key === 'recurrence') {
+    const { value, version } = parse(PutRecurrenceBody, data, lang);
+    return { change: { key, value }, version };
+  }
+  const { value, version } = parse(PutBusinessHoursBody, data, lang);
+  return { change: { key, value }, version };
+}
+
+export const SettingSchema = z
+  .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue]), version: z.number().int(), updatedAt: z.string() })
+  .openapi('Setting');
+
+const IdParams = z.object({ id: z.string().uuid() });
+const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const ifMatch = 'Send If-Match or `version` to refuse a stale edit (409).';
+
+documentRoute({ method: 'get', path: '/api/v1/sla-policies', summary: 'The SLA policy table: stage targets per severity and customer tier (sysadmin)', tags: ['Settings'], response: { status: 200, schema: list(SlaPolicySchema) }, problems: [403] });
+documentRoute({ method: 'post', path: '/api/v1/sla-policies', summary: 'Add a stage target for a severity and/or tier (sysadmin); a duplicate is 409', tags: ['Settings'], body: CreateSlaPolicyBody, response: { status: 201, schema: SlaPolicySchema }, problems: [403, 409] });
+documentRoute({ method: 'patch', path: '/api/v1/sla-policies/{id}', summary: `Change a stage target (sysadmin). A stage default keeps its stage, severity and tier. ${ifMatch}`, tags: ['Settings'], params: IdParams, body: UpdateSlaPolicyBody, response: { status: 200, schema: SlaPolicySchema }, problems: [403, 404, 409] });
+documentRoute({ method: 'delete', path: '/api/v1/sla-policies/{id}', summary: `Remove a severity/tier target (sysadmin); a stage default cannot be removed (409). ${ifMatch}`, tags: ['Settings'], params: IdParams, response: { status: 204 }, problems: [403, 404, 409] });
+
+documentRoute({ method: 'get', path: '/api/v1/holidays', summary: 'The holiday calendar, all or one year (sysadmin)', tags: ['Settings'], query: HolidayListQuery, response: { status: 200, schema: list(HolidaySchema) }, problems: [403] });
+documentRoute({ method: 'post', path: '/api/v1/holidays', summary: 'Add a holiday (sysadmin); a date already in the calendar is 409', tags: ['Settings'], body: CreateHolidayBody, response: { status: 201, schema: HolidaySchema }, problems: [403, 409] });
+documentRoute({ method: 'patch', path: '/api/v1/holidays/{id}', summary: `Rename or move a holiday (sysadmin). ${ifMatch}`, tags: ['Settings'], params: IdParams, body: UpdateHolidayBody, response: { status: 200, schema: HolidaySchema }, problems: [403, 404, 409] });
+documentRoute({ method: 'delete', path: '/api/v1/holidays/{id}', summary: `Remove a holiday (sysadmin); audited with the row as it was. ${ifMatch}`, tags: ['Settings'], params: IdParams, response: { status: 204 }, problems: [403, 404, 409] });
+
+documentRoute({ method: 'get', path: '/api/v1/settings', summary: 'Organisation settings: recurrence period and matching, business hours (sysadmin)', tags: ['Settings'], response: { status: 200, schema: z.object({ items: z.array(SettingSchema) }) }, problems: [403] });
+documentRoute({ method: 'put', path: '/api/v1/settings/recurrence', summary: `Set the recurrence period (1–3650 days) and what counts as the same (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutRecurrenceBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
+documentRoute({ method: 'put', path: '/api/v1/settings/business_hours', summary: `Set the business hours that \`business\`-mode targets count (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutBusinessHoursBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });

@@ -1,0 +1,29 @@
+import { instantOrDate } from '../../lib/dates';
+import { z } from '../../lib/zod';
+import { documentRoute } from '../openapi/registry';
+
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const FeedbackLogQuery = z
+  .object({
+    from: instantOrDate.optional().openapi({ description: 'Received at or after; a date means its start in the organisation zone', example: '2026-11-01' }),
+    to: instantOrDate.optional().openapi({ description: 'Received at or before; a date means its end in the organisation zone', example: '2026-11-30' }),
+    lang: z.enum(['vi', 'en']).optional().openapi({ description: 'Headers and words: Vietnamese (default, the official log book) or an English copy' }),
+  })
+  .strict();
+
+documentRoute({
+  method: 'get',
+  path: '/api/v1/reports/feedback-log.xlsx',
+  summary:
+    'The feedback log book (Sổ theo dõi phản hồi khách hàng) as Excel: one row per entry received in the period, in number order (KN then PH, by year and number), streamed (quality, auditor). Audited as report.exported.',
+  tags: ['Reports'],
+  query: FeedbackLogQuery,
+  response: {
+    status: 200,
+    contentType: XLSX_CONTENT_TYPE,
+    schema: z.string().openapi({ format: 'binary' }),
+    description: 'The workbook, as an attachment named so-theo-doi-phan-hoi_<from>_<to>.xlsx',
+  },
+  problems: [403],
+});

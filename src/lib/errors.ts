@@ -71,7 +71,7 @@ export const staleVersion = (current: number) =>
     'errors.staleVersion',
   );
 export const invalidTransition = (message: string, missing: FieldError[]) =>
-  new AppError(409, 'invalid_transition', message, missing);
+  new AppError(409, 'invalid_transition', message, missing, undefined, undefined, 'errors.transitionBlocked');
 export const immutableRecord = (message = 'This record is sealed and cannot be changed.') =>
   new AppError(409, 'immutable_record', message);
 export const signatureInvalid = (message = 'The signature could not be verified: wrong password.') =>

@@ -17,3 +17,17 @@ export function expectedVersion(req: Request, bodyVersion?: number): number | un
   if (!match) throw badRequest('If-Match must be the record version, e.g. If-Match: 3.', [{ path: 'If-Match', message: 'Not a version number.' }]);
   return Number(match[1]);
 }
+
+/**
+ * A page's filter form as sent in the query string, cleaned: only the `known` parameters (so the
+ * footer's ?lang=en is not taken for a filter), blanks dropped, repeated values joined with commas.
+ */
+export function pageQuery(req: Request, known: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.query)) {
+    if (!known.includes(k)) continue;
+    const s = Array.isArray(v) ? v.map(String).filter(Boolean).join(',') : typeof v === 'string' ? v.trim() : '';
+    if (s) out[k] = s;
+  }
+  return out;
+}

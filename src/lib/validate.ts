@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import { validationFailed, type FieldError } from './errors';
+import { fieldError, validationFailed, type FieldError } from './errors';
 import type { Lang } from './i18n';
 
 const localeErrors = { vi: z.locales.vi().localeError, en: z.locales.en().localeError };
 
+/**
+ * A schema's own rule (`superRefine`) names its locale key in `params.key`, so the API says it in
+ * English (locales/en.json) and a form page in the reader's language.
+ */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.') || '(body)';
+    const key = issue.code === 'custom' && typeof issue.params?.key === 'string' ? issue.params.key : undefined;
+    return key ? fieldError(path, key) : { path, message: issue.message };
+  });
 }
 
 /**

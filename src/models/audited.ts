@@ -38,7 +38,7 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
   const ignored = new Set([...IGNORED, ...(options.omit ?? [])]);
   const value = (field: string, v: unknown) => (redact.has(field) ? '[redacted]' : present(v));
   const verb = entityType.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase());
-  const idOf = (instance: AnyModel) => String(instance.get('id'));
+  const idOf = (instance: AnyModel) => String(instance.get(model.primaryKeyAttribute));
 
   model.addHook('afterCreate', 'audit', async (instance: AnyModel, opts: HookOptions) => {
     const after: Record<string, unknown> = {};

@@ -61,7 +61,11 @@ describe('auditor pages', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('auth.login');
     expect(page.text).toContain('data-testid="audit-table"');
-    const bad = await agent.get('/audit').query({ from: 'hôm qua' });
+    // The footer's language link is not a filter.
+    const english = await agent.get('/audit').query({ action: 'auth.login', lang: 'en' });
+    expect(english.status).toBe(200);
+    expect(english.text).toContain('<html lang="en"');
+    const bad = await agent.get('/audit').query({ from: 'hôm qua', lang: 'vi' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('aria-invalid="true"');
     const verify = await agent.get('/audit/verify');

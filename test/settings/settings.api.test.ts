@@ -34,6 +34,7 @@ describe('PUT /api/v1/settings/:key', () => {
     expect(res.body).toMatchObject({ key: 'recurrence', value: { periodDays: 60, match: ['customer', 'category'] }, version: 1 });
     const event = await AuditEvent.findOne({ where: { entityType: 'Setting', action: 'setting.updated', actorId: user.id } });
     expect(event).not.toBeNull();
+    expect(event!.entityId).toBe('recurrence');
     expect(event!.meta).toEqual({ key: 'recurrence' });
     expect(event!.changes).toEqual({
       before: { value: { periodDays: 90, match: ['customer', 'product', 'category'] } },

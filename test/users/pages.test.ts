@@ -31,6 +31,13 @@ describe('sysadmin pages', () => {
     expect(page.text).toContain('Đã tạo người dùng.');
   });
 
+  it('lists users in English from the footer link (?lang=en is not a filter)', async () => {
+    const agent = await sysadminAgent();
+    const res = await agent.get('/admin/users?lang=en&q=');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<html lang="en"');
+  });
+
   it('shows validation messages in Vietnamese next to the fields and keeps what was typed', async () => {
     const agent = await sysadminAgent();
     const form = await agent.get('/admin/users/new');

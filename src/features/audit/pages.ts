@@ -2,10 +2,12 @@ import { Router } from 'express';
 import type { Config } from '../../config';
 import { verifyAuditTrail } from '../../commands/auditVerifier';
 import { AppError } from '../../lib/errors';
+import { pageQuery } from '../../lib/http';
 import { authorize } from '../../policies/authorize';
 import { listAuditEvents } from '../../queries/audit';
 import { requireSignIn } from '../auth/middleware';
 import { auditFilter } from './api';
+import { AuditListQuery } from './schema';
 import { presentAuditEvent } from './presenter';
 
 /** /audit: the auditor browses and filters the trail, and runs a verification. */
@@ -15,7 +17,7 @@ export function auditPages(config: Config): Router {
 
   r.get('/audit', async (req, res) => {
     authorize(req, 'read', 'AuditEvent');
-    const query = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+    const query = pageQuery(req, Object.keys(AuditListQuery.shape));
     let page;
     let errors;
     try {
@@ -25,7 +27,7 @@ export function auditPages(config: Config): Router {
       errors = err.errors;
       page = { items: [], nextCursor: null };
     }
-    const nextQuery = page.nextCursor ? new URLSearchParams({ ...(query as Record<string, string>), cursor: page.nextCursor }).toString() : null;
+    const nextQuery = page.nextCursor ? new URLSearchParams({ ...query, cursor: page.nextCursor }).toString() : null;
     res.status(errors ? 400 : 200).render('audit/index', { title: req.t('audit.title'), page, values: query, filtered: Object.keys(query).length > 0, errors, nextQuery });
   });
 

@@ -1,8 +1,554 @@
-import { Router } from 'express';
+import { subject } from '@casl/ability';
+import { Router, type Request, type Response } from 'express';
+import { DateTime } from 'luxon';
+import { Op } from 'sequelize';
 import type { Config } from '../../config';
+import { transitionCase } from '../../commands/caseTransitioner';
+import { intakeComplaint } from '../../commands/complaintIntaker';
+import { recordFirstReply, updateComplaint } from '../../commands/complaints';
+import { pendingClocks } from '../../domain/deadlines';
+import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, CUSTOMER_TYPES, HARMS, KINDS, SEVERITIES, TIERS } from '../../domain/entries';
+import { FINISHED, STAGES, type TransitionInput } from '../../domain/workflow';
+import { AppError, fieldError, validationFailed, type FieldError } from '../../lib/errors';
+import { pageQuery } from '../../lib/http';
+import { uuidParam } from '../../lib/pagination';
+import { parse } from '../../lib/validate';
+import { Customer, User, type Complaint } from '../../models';
+import type { SubjectRecord } from '../../policies/ability';
+import { allowed, authorize } from '../../policies/authorize';
+import { caseDetail, listComplaints } from '../../queries/complaints';
+import { listCustomers } from '../../queries/customers';
+import { requireSignIn } from '../auth/middleware';
+import { presentCustomer } from '../customers/presenter';
+import { formErrors, setFlash } from '../pages/locals';
+import { complaintFilter, transitionActor, visibleComplaint } from './api';
+import { presentComplaint } from './presenter';
+import { ComplaintListQuery, CreateComplaintBody, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
+import { caseClocks, dueText, field, friendlierErrors, humanDuration, isChecked, optionalField, transitionForms, versionField, type TransitionForm } from './view';
+
+type Form = Record<string, unknown>;
+type Translate = Request['t'];
+
+/** The vocabularies every entry form offers (labels come from the `enum.*` locale keys). */
+const OPTIONS = { kinds: KINDS, channels: CHANNELS, categories: CATEGORIES, severities: SEVERITIES, harms: HARMS, customerTypes: CUSTOMER_TYPES, tiers: TIERS, contactChannels: CONTACT_CHANNELS, stages: STAGES };
+
+const LOCAL_INPUT = "yyyy-MM-dd'T'HH:mm";
+
+/** "2026-11-02T10:00" typed in a datetime-local field, read in the organisation's zone. An unreadable value goes to zod as is. */
+function localInstant(value: string | undefined, zone: string): string | undefined {
+  if (!value) return undefined;
+  const dt = DateTime.fromISO(value, { zone });
+  return dt.isValid ? dt.toISO()! : value;
+}
+
+const nowLocal = (zone: string) => DateTime.now().setZone(zone).toFormat(LOCAL_INPUT);
+const isUuid = (v: string) => uuidParam.safeParse(v).success;
+const plainOf = (c: Complaint) => c.get({ plain: true }) as SubjectRecord;
+const can = (req: Request, action: Parameters<Request['ability']['can']>[0], c: Complaint) => req.ability.can(action, subject('Complaint', plainOf(c)));
+
+/** Active quality users: who an entry can be assigned to. */
+async function assignees(): Promise<Array<{ id: string; name: string }>> {
+  const users = await User.findAll({ where: { active: true, roles: { [Op.contains]: ['quality'] } }, attributes: ['id', 'name'], order: [['name', 'ASC']] });
+  return users.map((u) => ({ id: u.id, name: u.name }));
+}
+
+// ——— The intake form ———
+
+interface IntakeValues {
+  kind: string;
+  channel: string;
+  receivedAt: string;
+  incidentDate: string;
+  category: string;
+  subject: string;
+  description: string;
+  severity: string;
+  harm: string;
+  safetyImpact: boolean;
+  brandImpact: boolean;
+  productRef: string;
+  lotRef: string;
+  supplierRef: string;
+  assigneeId: string;
+  customerId: string;
+  customerQ: string;
+  customer: { name: string; type: string; email: string; phone: string; tier: string };
+}
+
+const TEXT_FIELDS = ['kind', 'channel', 'receivedAt', 'incidentDate', 'category', 'subject', 'description', 'severity', 'harm', 'productRef', 'lotRef', 'supplierRef', 'assigneeId', 'customerId', 'customerQ'] as const;
+
+function intakeValues(body: Form): IntakeValues {
+  const text = Object.fromEntries(TEXT_FIELDS.map((k) => [k, field(body, k)])) as Record<(typeof TEXT_FIELDS)[number], string>;
+  return {
+    ...text,
+    safetyImpact: isChecked(body, 'safetyImpact'),
+    brandImpact: isChecked(body, 'brandImpact'),
+    customer: {
+      name: field(body, 'customer.name'),
+      type: field(body, 'customer.type'),
+      email: field(body, 'customer.email'),
+      phone: field(body, 'customer.phone'),
+      tier: field(body, 'customer.tier'),
+    },
+  };
+}
+
+function blankIntake(zone: string, customerId = ''): IntakeValues {
+  return {
+    ...(Object.fromEntries(TEXT_FIELDS.map((k) => [k, ''])) as Record<(typeof TEXT_FIELDS)[number], string>),
+    kind: 'complaint',
+    harm: 'none',
+    receivedAt: nowLocal(zone),
+    customerId,
+    safetyImpact: false,
+    brandImpact: false,
+    customer: { name: '', type: 'person', email: '', phone: '', tier: 'new' },
+  };
+}
+
+const blank = (s: string) => (s.trim() === '' ? undefined : s);
+const newCustomerGiven = (v: IntakeValues) => Boolean(v.customer.name.trim() || v.customer.email.trim() || v.customer.phone.trim());
+
+/** The form as the API's body, so CreateComplaintBody validates both. */
+function intakeBody(v: IntakeValues, zone: string) {
+  const useNew = !blank(v.customerId) && newCustomerGiven(v);
+  return {
+    kind: blank(v.kind),
+    customerId: blank(v.customerId),
+    customer: useNew
+      ? { name: v.customer.name, type: blank(v.customer.type), email: blank(v.customer.email), phone: blank(v.customer.phone), tier: blank(v.customer.tier) }
+      : undefined,
+    channel: blank(v.channel),
+    receivedAt: localInstant(blank(v.receivedAt), zone),
+    incidentDate: blank(v.incidentDate),
+    category: blank(v.category),
+    subject: v.subject,
+    description: v.description,
+    severity: blank(v.severity),
+    harm: blank(v.harm),
+    safetyImpact: v.safetyImpact,
+    brandImpact: v.brandImpact,
+    productRef: blank(v.productRef) ?? null,
+    lotRef: blank(v.lotRef) ?? null,
+    supplierRef: blank(v.supplierRef) ?? null,
+    assigneeId: blank(v.assigneeId) ?? null,
+  };
+}
+
+/** Validates the whole form at once (customer choice included), so every problem shows in one round. */
+function parseIntake(v: IntakeValues, req: Request, zone: string) {
+  const errors: FieldError[] = [];
+  const chosen = Boolean(blank(v.customerId));
+  const typed = newCustomerGiven(v);
+  if (!chosen && !typed) errors.push(fieldError('customerId', 'errors.customerRequired'));
+  if (chosen && typed) errors.push(fieldError('customerId', 'intake.errors.customerBoth'));
+  let parsed: ReturnType<typeof parse<typeof CreateComplaintBody>> | undefined;
+  try {
+    parsed = parse(CreateComplaintBody, intakeBody(v, zone), req.lang);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status !== 400) throw err;
+    // The schema's own "exactly one customer" rule is English; the check above says it in the user's language.
+    errors.push(...(err.errors ?? []).filter((e) => !(e.path === 'customerId' && errors.some((x) => x.path === 'customerId'))));
+  }
+  if (errors.length || !parsed) {
+    const flat: Record<string, string> = { ...Object.fromEntries(TEXT_FIELDS.map((k) => [k, v[k]])), ...Object.fromEntries(Object.entries(v.customer).map(([k, x]) => [`customer.${k}`, x])) };
+    throw validationFailed(friendlierErrors(errors, (path) => path in flat && flat[path].trim() === '', req.t));
+  }
+  return parsed;
+}
+
+interface CustomerOption {
+  id: string;
+  code: string;
+  name: string;
+  type: string;
+  detail: string;
+  checked: boolean;
+}
+
+/** The intake form's radio list of customers: the chosen one first, then the matches of the search (also GET /customers/suggest). */
+export async function intakeCustomerOptions(req: Request, q: string, selectedId: string, searched: boolean) {
+  const items: CustomerOption[] = [];
+  const seen = new Set<string>();
+  const push = (c: ReturnType<typeof presentCustomer>) => {
+    if (seen.has(c.id)) return;
+    seen.add(c.id);
+    items.push({ id: c.id, code: c.code, name: c.name, type: c.type, detail: [c.email, c.phone].filter(Boolean).join(' · '), checked: c.id === selectedId });
+  };
+  if (selectedId && isUuid(selectedId)) {
+    const selected = await Customer.findByPk(selectedId);
+    if (selected && allowed(req, 'read', 'Customer', selected.get({ plain: true }) as SubjectRecord)) push(presentCustomer(selected));
+  }
+  if (searched && q.trim()) {
+    const page = await listCustomers(req.ability, { q: q.trim().slice(0, 200), limit: 8 }, presentCustomer);
+    page.items.forEach(push);
+  }
+  return { items, q, searched: searched && Boolean(q.trim()), noneChecked: !items.some((i) => i.checked) };
+}
+
+async function renderIntake(
+  req: Request,
+  res: Response,
+  v: IntakeValues,
+  extra: { status?: number; errors?: FieldError[]; message?: string; searched?: boolean } = {},
+): Promise<void> {
+  const errors = extra.errors ?? [];
+  const customerErrors = errors.some((e) => e.path.startsWith('customer.'));
+  res.status(extra.status ?? 200).render('complaints/new', {
+    title: req.t('intake.title'),
+    values: v,
+    options: OPTIONS,
+    assignees: await assignees(),
+    customerOptions: await intakeCustomerOptions(req, v.customerQ, v.customerId, extra.searched ?? Boolean(v.customerQ.trim())),
+    newCustomerOpen: customerErrors || (!blank(v.customerId) && newCustomerGiven(v)),
+    canCreateCustomer: allowed(req, 'create', 'Customer'),
+    // An empty list would still open the error summary.
+    errors: errors.length ? errors : undefined,
+    message: extra.message,
+  });
+}
+
+// ——— The queue ———
+
+/** What the queue reads from its query string: the list filter of the API plus the page's own `customer` box. */
+const QUEUE_PARAMS = [...Object.keys(ComplaintListQuery.shape), 'customer'];
+
+/**
+ * The queue's query string, cleaned: blanks dropped, repeated values joined (status=a&status=b → "a,b"),
+ * and parameters that are not filters (the footer's ?lang=en) left out.
+ */
+function queueQuery(req: Request): Record<string, string> {
+  const out = pageQuery(req, QUEUE_PARAMS);
+  if (!out.sort) {
+    // Finished entries have no pending deadline: a list of only those reads newest first.
+    const statuses = (out.status ?? '').split(',').filter(Boolean);
+    out.sort = statuses.length && statuses.every((s) => (FINISHED as readonly string[]).includes(s)) ? 'received' : 'due';
+  }
+  return out;
+}
+
+function queueRow(c: Complaint, now: Date, t: Translate) {
+  const p = presentComplaint(c, now);
+  const next = pendingClocks(c).sort((a, b) => a.due.getTime() - b.due.getTime())[0];
+  return {
+    ...p,
+    next: next
+      ? {
+          label: t(`clock.name.${next.clock}`, { stage: t(`stage.${c.status}`) }),
+          due: next.due.toISOString(),
+          ...dueText(next.due, now, t),
+        }
+      : null,
+  };
+}
+
+const withQuery = (base: Record<string, string>, changes: Record<string, string | undefined>) => {
+  const q = { ...base, ...changes };
+  return new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
+};
+
+// ——— The case page ———
+
+interface CaseExtras {
+  status?: number;
+  errors?: FieldError[];
+  message?: string;
+  /** Which form the errors belong to: a transition target, 'firstReply'. */
+  form?: string;
+  values?: Record<string, string>;
+}
+
+const fieldsOf = (errors: FieldError[]) => Object.fromEntries(errors.map((e) => [e.path, e.message]));
+
+function transitionView(forms: TransitionForm[], extra: CaseExtras) {
+  return forms.map((f) => {
+    const mine = extra.form === `to:${f.to}`;
+    const errors = mine ? extra.errors ?? [] : [];
+    return { ...f, values: mine ? extra.values ?? {} : {}, fieldErrors: fieldsOf(errors), errors, open: mine };
+  });
+}
+
+async function renderCase(req: Request, res: Response, complaint: Complaint, extra: CaseExtras = {}): Promise<void> {
+  const t = req.t;
+  const now = new Date();
+  const detail = await caseDetail(complaint, now);
+  const c = presentComplaint(complaint, now);
+  const edges = detail.edges.filter((e) => can(req, e.action, complaint));
+  const finished = FINISHED.includes(complaint.status);
+  const canUpdate = !finished && can(req, 'update', complaint);
+  const people = new Map(
+    (await User.findAll({ where: { id: [complaint.assigneeId, complaint.createdBy].filter((x): x is string => Boolean(x)) }, attributes: ['id', 'name'] })).map((u) => [u.id, u.name]),
+  );
+  const matched = (by: string[]) => by.map((m) => t(`enum.matchedBy.${m}`)).join(', ');
+  const timeline = detail.timeline.map((s) => ({
+    ...s,
+    late: s.lateMinutes !== null && s.lateMinutes > 0,
+    lateText: s.lateMinutes === null ? '' : s.lateMinutes > 0 ? t('case.timeline.late', { time: humanDuration(s.lateMinutes * 60_000, t) }) : t('case.timeline.onTime'),
+    open: s.exitedAt === null,
+  }));
+  const holds = detail.holds.map((h) => ({ ...h, durationText: humanDuration(h.minutes * 60_000, t), open: h.endedAt === null }));
+  const earlier = detail.earlierEntries.map((e) => ({ ...e, matchedText: matched(e.matchedBy) }));
+  const recurrence = complaint.recurrence
+    ? { periodDays: complaint.recurrence.periodDays, earlier: complaint.recurrence.earlier.map((e) => ({ ...e, matchedText: matched(e.matchedBy) })) }
+    : null;
+
+  // A flash from the intake form names the new reference, which a locale key alone cannot.
+  let created: string | null = null;
+  if (res.locals.flash === 'intake.created') {
+    created = t('intake.createdWithReference', { reference: c.reference });
+    res.locals.flash = undefined;
+  }
+  const firstReplyErrors = extra.form === 'firstReply' ? extra.errors ?? [] : [];
+
+  res.status(extra.status ?? 200).render('complaints/case', {
+    title: c.reference,
+    c,
+    created,
+    clocks: caseClocks(c, now, t),
+    timeline,
+    holds,
+    earlier,
+    recurrence,
+    assigneeName: complaint.assigneeId ? people.get(complaint.assigneeId) ?? null : null,
+    createdByName: complaint.createdBy ? people.get(complaint.createdBy) ?? null : null,
+    transitions: transitionView(transitionForms(edges, detail.facts, t), extra),
+    options: OPTIONS,
+    showFirstReply: canUpdate && !c.firstRepliedAt,
+    firstReply: {
+      values: extra.form === 'firstReply' ? extra.values ?? {} : { at: nowLocal(res.locals.timezone as string) },
+      fieldErrors: fieldsOf(firstReplyErrors),
+      open: extra.form === 'firstReply',
+    },
+    canEdit: canUpdate,
+    canCreate: allowed(req, 'create', 'Complaint'),
+    actionErrors: extra.errors?.length ? extra.errors : undefined,
+    actionMessage: extra.message,
+    readOnly: edges.length === 0 && !canUpdate,
+  });
+}
+
+/** What a refused form says above its fields: the reason for a refused transition, else formErrors' message. */
+function failure(err: unknown, t: Translate) {
+  const out = formErrors(err, t);
+  if (err instanceof AppError && err.code === 'invalid_transition') out.message = t('case.transitionRefused');
+  return out;
+}
+
+// ——— Edit (classification) ———
+
+const EDIT_FIELDS = ['channel', 'incidentDate', 'category', 'subject', 'description', 'severity', 'harm', 'productRef', 'lotRef', 'supplierRef', 'assigneeId'] as const;
+
+function editValues(body: Form) {
+  return {
+    ...(Object.fromEntries(EDIT_FIELDS.map((k) => [k, field(body, k)])) as Record<(typeof EDIT_FIELDS)[number], string>),
+    safetyImpact: isChecked(body, 'safetyImpact'),
+    brandImpact: isChecked(body, 'brandImpact'),
+  };
+}
+
+async function renderEdit(req: Request, res: Response, complaint: Complaint, values: ReturnType<typeof editValues>, extra: { status?: number; errors?: FieldError[]; message?: string } = {}) {
+  const c = presentComplaint(complaint);
+  res.status(extra.status ?? 200).render('complaints/edit', {
+    title: req.t('case.edit.title', { reference: c.reference }),
+    c,
+    values,
+    options: OPTIONS,
+    assignees: await assignees(),
+    errors: extra.errors,
+    message: extra.message,
+  });
+}
 
 /** /complaints, /complaints/new, /complaints/:id — the intake form, the queue and the case page. */
-export function complaintsPages(_config: Config): Router {
+export function complaintsPages(config: Config): Router {
   const r = Router();
+  const zone = config.timezone;
+  r.use('/complaints', requireSignIn);
+
+  r.get('/complaints', async (req, res) => {
+    authorize(req, 'read', 'Complaint');
+    const now = new Date();
+    const query = queueQuery(req);
+    // `customer` (code, name, email or phone) is the page's own filter: it is resolved to the API's customerId.
+    const { customer: customerText, ...filterQuery } = query;
+    let customerMatches: Array<ReturnType<typeof presentCustomer> & { href: string }> | null = null;
+    if (customerText && !filterQuery.customerId) {
+      const found = await listCustomers(req.ability, { q: customerText.slice(0, 200), limit: 10 }, presentCustomer);
+      if (found.items.length === 1) filterQuery.customerId = found.items[0].id;
+      else customerMatches = found.items.map((c) => ({ ...c, href: `/complaints?${withQuery(query, { customer: undefined, cursor: undefined, customerId: c.id })}` }));
+    }
+    let page: { items: ReturnType<typeof queueRow>[]; nextCursor: string | null } = { items: [], nextCursor: null };
+    let errors: FieldError[] | undefined;
+    try {
+      const filter = complaintFilter(filterQuery, config, req.lang);
+      if (!customerMatches) page = await listComplaints(req.ability, filter, (c) => queueRow(c, now, req.t), now);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 400) throw err;
+      errors = err.errors;
+    }
+    const customer = filterQuery.customerId && isUuid(filterQuery.customerId) ? await Customer.findByPk(filterQuery.customerId) : null;
+    const statuses = (query.status ?? '').split(',').filter(Boolean);
+    res.status(errors ? 400 : 200).render('complaints/queue', {
+      title: req.t('queue.title'),
+      page,
+      values: query,
+      errors,
+      options: OPTIONS,
+      customMultiStatus: statuses.length > 1 ? { value: query.status, label: statuses.map((s) => req.t(`stage.${s}`)).join(', ') } : null,
+      customer: customer ? { id: customer.id, name: customer.name, code: customer.code } : null,
+      customerMatches,
+      nextQuery: page.nextCursor ? withQuery(query, { cursor: page.nextCursor }) : null,
+      sortDueQuery: withQuery(query, { sort: 'due', cursor: undefined }),
+      sortReceivedQuery: withQuery(query, { sort: 'received', cursor: undefined }),
+      withoutCustomerQuery: withQuery(query, { customerId: undefined, customer: undefined, cursor: undefined }),
+      canCreate: allowed(req, 'create', 'Complaint'),
+    });
+  });
+
+  r.get('/complaints/new', async (req, res) => {
+    authorize(req, 'create', 'Complaint');
+    const customerId = typeof req.query.customerId === 'string' && isUuid(req.query.customerId) ? req.query.customerId : '';
+    await renderIntake(req, res, blankIntake(zone, customerId));
+  });
+
+  r.post('/complaints/new', async (req, res) => {
+    authorize(req, 'create', 'Complaint');
+    const body = req.body as Form;
+    const v = intakeValues(body);
+    const intent = field(body, 'intent');
+    if (intent === 'search') return renderIntake(req, res, v, { searched: true });
+    // Enter in the customer search box without JavaScript: search instead of filing half a form.
+    if (!blank(v.customerId) && !newCustomerGiven(v) && blank(v.customerQ)) {
+      const options = await intakeCustomerOptions(req, v.customerQ, '', true);
+      if (options.items.length > 0) {
+        return renderIntake(req, res, v, { status: 400, searched: true, errors: [{ ...fieldError('customerId', 'intake.errors.pickCustomer'), message: req.t('intake.errors.pickCustomer') }] });
+      }
+    }
+    try {
+      const input = parseIntake(v, req, zone);
+      const complaint = await intakeComplaint({ ...input, receivedAt: input.receivedAt ? new Date(input.receivedAt) : undefined }, { userId: req.user!.id }, zone);
+      setFlash(res, 'intake.created');
+      res.redirect(303, `/complaints/${complaint.id}`);
+    } catch (err) {
+      const { status, errors, message } = formErrors(err, req.t);
+      await renderIntake(req, res, v, { status, errors, message });
+    }
+  });
+
+  r.get('/complaints/:id', async (req, res) => {
+    await renderCase(req, res, await visibleComplaint(req));
+  });
+
+  r.post('/complaints/:id/transitions', async (req, res) => {
+    const complaint = await visibleComplaint(req);
+    const body = req.body as Form;
+    const values = {
+      to: field(body, 'to'),
+      reason: field(body, 'reason'),
+      note: field(body, 'note'),
+      acknowledgedVia: field(body, 'acknowledgedVia'),
+      timeBarredDecision: field(body, 'timeBarredDecision'),
+    };
+    try {
+      const { version, ...input } = parse(
+        TransitionBody,
+        {
+          to: values.to,
+          reason: optionalField(body, 'reason'),
+          note: optionalField(body, 'note'),
+          acknowledgedVia: optionalField(body, 'acknowledgedVia'),
+          timeBarredDecision: optionalField(body, 'timeBarredDecision'),
+          version: versionField(body),
+        },
+        req.lang,
+      );
+      await transitionCase(complaint.id, version, input as TransitionInput, transitionActor(req), zone);
+      setFlash(res, 'case.flash.moved');
+      res.redirect(303, `/complaints/${complaint.id}`);
+    } catch (err) {
+      const { status, errors, message } = failure(err, req.t);
+      const fresh = await visibleComplaint(req);
+      await renderCase(req, res, fresh, { status, errors, message, form: `to:${values.to}`, values });
+    }
+  });
+
+  r.post('/complaints/:id/first-reply', async (req, res) => {
+    const complaint = await visibleComplaint(req);
+    authorize(req, 'update', 'Complaint', plainOf(complaint));
+    const body = req.body as Form;
+    const values = { via: field(body, 'via'), at: field(body, 'at'), note: field(body, 'note') };
+    try {
+      const { version, at, ...input } = parse(
+        FirstReplyBody,
+        { via: optionalField(body, 'via'), at: localInstant(optionalField(body, 'at'), zone), note: optionalField(body, 'note'), version: versionField(body) },
+        req.lang,
+      );
+      await recordFirstReply(complaint.id, version, { ...input, at: at ? new Date(at) : undefined });
+      setFlash(res, 'case.flash.first_reply');
+      res.redirect(303, `/complaints/${complaint.id}`);
+    } catch (err) {
+      const { status, errors, message } = formErrors(err, req.t);
+      const blankPaths = new Set(Object.entries(values).filter(([, x]) => x.trim() === '').map(([k]) => k));
+      await renderCase(req, res, await visibleComplaint(req), { status, errors: friendlierErrors(errors, (p) => blankPaths.has(p), req.t), message, form: 'firstReply', values });
+    }
+  });
+
+  r.get('/complaints/:id/edit', async (req, res) => {
+    const complaint = await visibleComplaint(req);
+    authorize(req, 'update', 'Complaint', plainOf(complaint));
+    const c = presentComplaint(complaint);
+    await renderEdit(req, res, complaint, {
+      channel: c.channel,
+      incidentDate: c.incidentDate,
+      category: c.category,
+      subject: c.subject,
+      description: c.description,
+      severity: c.severity,
+      harm: c.harm,
+      productRef: c.productRef ?? '',
+      lotRef: c.lotRef ?? '',
+      supplierRef: c.supplierRef ?? '',
+      assigneeId: c.assigneeId ?? '',
+      safetyImpact: c.safetyImpact,
+      brandImpact: c.brandImpact,
+    });
+  });
+
+  r.post('/complaints/:id/edit', async (req, res) => {
+    const complaint = await visibleComplaint(req);
+    authorize(req, 'update', 'Complaint', plainOf(complaint));
+    const body = req.body as Form;
+    const v = editValues(body);
+    try {
+      const { version, ...changes } = parse(
+        UpdateComplaintBody,
+        {
+          channel: blank(v.channel),
+          incidentDate: blank(v.incidentDate),
+          category: blank(v.category),
+          subject: v.subject,
+          description: v.description,
+          severity: blank(v.severity),
+          harm: blank(v.harm),
+          safetyImpact: v.safetyImpact,
+          brandImpact: v.brandImpact,
+          productRef: blank(v.productRef) ?? null,
+          lotRef: blank(v.lotRef) ?? null,
+          supplierRef: blank(v.supplierRef) ?? null,
+          assigneeId: blank(v.assigneeId) ?? null,
+          version: versionField(body),
+        },
+        req.lang,
+      );
+      await updateComplaint(complaint.id, version, changes, zone);
+      setFlash(res, 'case.flash.saved');
+      res.redirect(303, `/complaints/${complaint.id}`);
+    } catch (err) {
+      const { status, errors, message } = formErrors(err, req.t);
+      const blankPaths = new Set(Object.entries(v).filter(([, x]) => typeof x === 'string' && x.trim() === '').map(([k]) => k));
+      await renderEdit(req, res, await visibleComplaint(req), v, { status, errors: friendlierErrors(errors, (p) => blankPaths.has(p), req.t), message });
+    }
+  });
+
   return r;
 }

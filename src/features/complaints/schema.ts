@@ -32,7 +32,7 @@ export const CreateComplaintBody = z
   .strict()
   .superRefine((v, ctx) => {
     if (Boolean(v.customerId) === Boolean(v.customer))
-      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'Give exactly one of customerId or customer.' });
+      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'Give exactly one of customerId or customer.', params: { key: 'errors.customerRequired' } });
   })
   .openapi('CreateComplaint');
 
@@ -182,7 +182,7 @@ export const ReviewBody = z
   .object({ approved: z.boolean(), comment: z.string().trim().max(5000).optional(), version })
   .strict()
   .superRefine((v, ctx) => {
-    if (!v.approved && !v.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why the solution is returned.' });
+    if (!v.approved && !v.comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: 'Say why the solution is returned.', params: { key: 'errors.returnComment' } });
   })
   .openapi('Review');
 
@@ -190,7 +190,7 @@ export const CustomerResponseBody = z
   .object({ accepted: z.boolean(), reason: z.string().trim().max(5000).optional(), version })
   .strict()
   .superRefine((v, ctx) => {
-    if (!v.accepted && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: "Record the customer's reason for rejecting." });
+    if (!v.accepted && !v.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: "Record the customer's reason for rejecting.", params: { key: 'errors.rejectReason' } });
   })
   .openapi('CustomerResponse');
 

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { createDepartment, createUser, setPassword, updateDepartment, updateUser } from '../../commands/users';
 import { ROLE_KEYS } from '../../domain/roles';
 import { notFound } from '../../lib/errors';
-import { idParam } from '../../lib/http';
+import { idParam, pageQuery } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { Department } from '../../models';
 import { authorize } from '../../policies/authorize';
@@ -43,9 +43,10 @@ export function usersPages(): Router {
 
   r.get('/admin/users', async (req, res) => {
     authorize(req, 'create', 'User');
-    const filter = parse(UserListQuery, req.query, req.lang);
+    const query = pageQuery(req, Object.keys(UserListQuery.shape));
+    const filter = parse(UserListQuery, query, req.lang);
     const page = await listUsers(req.ability, filter, presentUser);
-    res.render('admin/users', { title: req.t('users.title'), page, filter, roleKeys: ROLE_KEYS, query: req.query });
+    res.render('admin/users', { title: req.t('users.title'), page, filter, roleKeys: ROLE_KEYS, query });
   });
 
   r.get('/admin/users/new', async (req, res) => {

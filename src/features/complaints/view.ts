@@ -1,0 +1,153 @@
+/**
+ * Pure helpers for the complaint pages: human-readable clocks, the transition forms an edge needs,
+ * and form-field plumbing. No database, no Express: the pages feed them and render the result.
+ */
+import type { ClockName } from '../../domain/deadlines';
+import type { CaseFacts, Edge, Stage } from '../../domain/workflow';
+import type { FieldError } from '../../lib/errors';
+import type { Translate } from '../../lib/i18n';
+import type { ComplaintJson } from './presenter';
+
+const MINUTE = 60_000;
+
+/** "45 phút", "3 giờ", "2 ngày": a duration in the largest unit that still reads naturally (rounded down). */
+export function humanDuration(ms: number, t: Translate): string {
+  const minutes = Math.max(1, Math.floor(Math.abs(ms) / MINUTE));
+  if (minutes < 60) return t('clock.unit.minute', { count: minutes });
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return t('clock.unit.hour', { count: hours });
+  return t('clock.unit.day', { count: Math.floor(hours / 24) });
+}
+
+/** "còn 3 giờ" / "quá hạn 2 ngày" for a deadline seen from `now`. */
+export function dueText(due: Date | string, now: Date, t: Translate): { overdue: boolean; text: string } {
+  const delta = new Date(due).getTime() - now.getTime();
+  return delta >= 0
+    ? { overdue: false, text: t('clock.remaining', { time: humanDuration(delta, t) }) }
+    : { overdue: true, text: t('clock.overdue', { time: humanDuration(delta, t) }) };
+}
+
+export type ClockState = 'met' | 'met_late' | 'pending' | 'overdue' | 'paused' | 'stopped' | 'none';
+
+export interface ClockRow {
+  clock: ClockName;
+  label: string;
+  due: string | null;
+  state: ClockState;
+  stateText: string;
+  metAt: string | null;
+  via: string | null;
+}
+
+const FINISHED_STATUSES = ['closed', 'archived'];
+
+/** Every clock of a case with its due time, whether it was met (on time or late), and what remains. */
+export function caseClocks(c: ComplaintJson, now: Date, t: Translate): ClockRow[] {
+  const finished = FINISHED_STATUSES.includes(c.status);
+  const row = (clock: ClockName, due: string | null, metAt: string | null, via: string | null, label = t(`clock.name.${clock}`)): ClockRow => {
+    let state: ClockState;
+    let stateText: string;
+    if (!due) {
+      state = 'none';
+      stateText = t('clock.state.none');
+    } else if (metAt) {
+      const late = new Date(metAt).getTime() - new Date(due).getTime();
+      state = late > 0 ? 'met_late' : 'met';
+      stateText = late > 0 ? t('clock.state.metLate', { time: humanDuration(late, t) }) : t('clock.state.met');
+    } else if (finished) {
+      state = 'stopped';
+      stateText = t('clock.state.stopped');
+    } else {
+      const d = dueText(due, now, t);
+      state = d.overdue ? 'overdue' : 'pending';
+      stateText = d.text;
+    }
+    return { clock, label, due, state, stateText, metAt, via: via ? t(`enum.contactChannel.${via}`) : null };
+  };
+  const rows: ClockRow[] = [
+    row('acknowledge', c.due.acknowledgeAt, c.acknowledgedAt, c.acknowledgedVia),
+    row('firstReply', c.due.firstReplyAt, c.firstRepliedAt, c.firstReplyVia),
+    row('resolution', c.due.resolutionAt, c.resolvedAt, null),
+  ];
+  const stageLabel = t('clock.name.stage', { stage: t(`stage.${c.status === 'on_hold' && c.heldStatus ? c.heldStatus : c.status}`) });
+  if (c.status === 'on_hold') {
+    rows.push({ clock: 'stage', label: stageLabel, due: null, state: 'paused', stateText: t('clock.state.paused'), metAt: null, via: null });
+  } else if (!finished) {
+    rows.push(row('stage', c.due.stageAt, null, null, stageLabel));
+  }
+  if (c.due.negotiationStartAt) rows.push(row('negotiationStart', c.due.negotiationStartAt, c.negotiationStartedAt, null));
+  return rows;
+}
+
+/** A transition button with the fields its edge may need. */
+export interface TransitionForm {
+  to: Stage;
+  label: string;
+  primary: boolean;
+  reason: 'none' | 'required';
+  note: 'none' | 'optional' | 'required';
+  acknowledgedVia: 'none' | 'optional' | 'required';
+  /** The time-barred decision this button records (a checkbox the user ticks to confirm). */
+  timeBarredDecision: 'accept' | 'answer_time_barred' | null;
+}
+
+/** Which fields each edge asks for, mirroring the guards of src/domain/workflow.ts. */
+export function transitionForms(edges: Edge[], facts: CaseFacts, t: Translate): TransitionForm[] {
+  const seen = new Set<Stage>();
+  const forms: TransitionForm[] = [];
+  for (const e of edges) {
+    if (seen.has(e.to)) continue;
+    seen.add(e.to);
+    const leavingIntake = e.from === 'intake' && e.to !== 'on_hold';
+    const timeBarredPending = facts.kind === 'complaint' && facts.timeBarred && !facts.timeBarredDecision && leavingIntake;
+    let key = `${e.from}.${e.to}`;
+    if (e.to === 'on_hold') key = 'any.on_hold';
+    else if (e.from === 'on_hold') key = 'on_hold.resume';
+    else if (e.from === 'intake' && e.to === 'closed') key = facts.kind === 'feedback' ? 'intake.closed_feedback' : 'intake.closed_time_barred';
+    const needsReason = e.to === 'on_hold' || (e.from === 'review' && e.to === 'solution') || (e.from === 'response' && e.to !== 'follow_up');
+    const noteRequired = e.to === 'closed' && (e.from === 'intake' || e.from === 'disputed');
+    forms.push({
+      to: e.to,
+      label: t(`case.action.${key}`, { stage: t(`stage.${e.to}`) }),
+      primary: e.to !== 'on_hold' && !(e.from === 'review' && e.to === 'solution') && !(e.from === 'response' && e.to !== 'follow_up'),
+      reason: needsReason ? 'required' : 'none',
+      note: e.to === 'closed' ? (noteRequired ? 'required' : 'optional') : 'none',
+      acknowledgedVia: leavingIntake && !facts.acknowledgedAt ? (facts.customerHasEmail || facts.kind === 'feedback' ? 'optional' : 'required') : 'none',
+      timeBarredDecision: timeBarredPending ? (e.to === 'closed' ? 'answer_time_barred' : 'accept') : null,
+    });
+  }
+  // Forward moves first, then returns and rejections, the hold last.
+  const rank = (f: TransitionForm) => (f.to === 'on_hold' ? 2 : f.primary ? 0 : 1);
+  return forms.sort((a, b) => rank(a) - rank(b));
+}
+
+type Form = Record<string, unknown>;
+
+/** The last value of a form field as a string (a repeated field arrives as an array). */
+export function field(body: Form, name: string): string {
+  const v = body[name];
+  if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : '';
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+
+/** A blank field is absent (zod then says what is missing). */
+export function optionalField(body: Form, name: string): string | undefined {
+  const v = field(body, name);
+  return v.trim() === '' ? undefined : v;
+}
+
+export const isChecked = (body: Form, name: string): boolean => ['on', 'true', '1'].includes(field(body, name));
+
+/** A hidden `version` field: a number, or undefined when missing (a malformed one goes to zod as NaN → refused). */
+export function versionField(body: Form): number | undefined {
+  const v = field(body, 'version').trim();
+  return v === '' ? undefined : Number(v);
+}
+
+/**
+ * A field left empty gets one plain message ("Vui lòng nhập…") instead of zod's technical one;
+ * every other message — zod's, already in the user's language, or a localised domain error — is kept.
+ */
+export function friendlierErrors(errors: FieldError[], isBlank: (path: string) => boolean, t: Translate): FieldError[] {
+  return errors.map((e) => (isBlank(e.path) && !e.key ? { ...e, message: t('intake.errors.required') } : e));
+}

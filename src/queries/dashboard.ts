@@ -1,0 +1,60 @@
+import { DateTime } from 'luxon';
+import { Op, type WhereOptions } from 'sequelize';
+import { Complaint } from '../models';
+import type { AppAbility } from '../policies/ability';
+import { accessibleWhere } from '../policies/accessible';
+
+/** Figures the home page shows; each is one COUNT that an index of the complaints table answers. */
+export const DASHBOARD_FIGURES = [
+  'loggedToday',
+  'inIntake',
+  'acknowledgeOverdue',
+  'open',
+  'overdue',
+  'onHold',
+  'inWork',
+  'awaitingReview',
+  'disputed',
+  'regulatoryOpen',
+  'loggedThisYear',
+] as const;
+export type DashboardFigure = (typeof DASHBOARD_FIGURES)[number];
+
+const OPEN = { status: { [Op.notIn]: ['closed', 'archived'] } };
+
+/** The `where` of each figure (`now` and the organisation's zone fix "today" and "this year"). */
+function conditions(now: Date, zone: string): Record<DashboardFigure, WhereOptions> {
+  const local = DateTime.fromJSDate(now, { zone });
+  return {
+    // complaints_received_idx
+    loggedToday: { receivedAt: { [Op.gte]: local.startOf('day').toJSDate() } },
+    loggedThisYear: { receivedAt: { [Op.gte]: local.startOf('year').toJSDate() } },
+    // complaints_status_idx
+    inIntake: { status: 'intake' },
+    acknowledgeOverdue: { status: 'intake', acknowledgedAt: null, dueAcknowledgeAt: { [Op.lt]: now } },
+    onHold: { status: 'on_hold' },
+    inWork: { status: { [Op.in]: ['investigation', 'solution'] } },
+    awaitingReview: { status: 'review' },
+    disputed: { status: 'disputed' },
+    // complaints_queue_idx (partial: open entries only)
+    open: OPEN,
+    overdue: { ...OPEN, nextDueAt: { [Op.lt]: now } },
+    regulatoryOpen: { ...OPEN, regulatoryReviewRequired: true },
+  };
+}
+
+/**
+ * Counts the figures asked for, among the entries `ability` may read (a role that reads none gets
+ * zeros without a query). Independent counts run side by side.
+ */
+export async function dashboardCounts<F extends DashboardFigure>(
+  ability: AppAbility,
+  figures: readonly F[],
+  zone: string,
+  now = new Date(),
+): Promise<Record<F, number>> {
+  const readable = accessibleWhere(ability, 'read', 'Complaint');
+  const where = conditions(now, zone);
+  const values = await Promise.all(figures.map((f) => (readable ? Complaint.count({ where: { [Op.and]: [readable, where[f]] } }) : Promise.resolve(0))));
+  return Object.fromEntries(figures.map((f, i) => [f, values[i]])) as Record<F, number>;
+}

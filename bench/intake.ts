@@ -1,4 +1,6 @@
 import { fork } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import inspector from 'node:inspector';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +39,8 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '4,8,16').split(',').map(Number);
 /** BENCH_KEEP=1 keeps the database afterwards (to look at plans); by default it is dropped. */
 const KEEP = Boolean(process.env.BENCH_KEEP);
+/** BENCH_PROFILE=<file.cpuprofile> records a CPU profile of this process during the first API load (open it in Chrome DevTools). */
+const PROFILE = process.env.BENCH_PROFILE;
 const BASELINE_CLIENTS = 4;
 const CUSTOMERS = 20;
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -257,6 +261,24 @@ function load(job: LoadJob): Promise<LoadResult> {
  * requests in flight when its time is up, but the app still finishes (and commits) them, and
  * they must neither overlap the next measurement nor race the numbering check.
  */
+/** The V8 profiler of this process (the app) through the inspector; `stop` writes the profile. */
+async function startProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async (file) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+      console.log(`CPU profile of the app at ${CONNECTIONS[0]} connections written to ${file}`);
+    },
+  };
+}
+
 async function quiesce(database: Database, name: string): Promise<void> {
   let quiet = 0;
   for (let i = 0; i < 300 && quiet < 3; i++) {
@@ -327,9 +349,11 @@ export async function run(): Promise<void> {
       const line = [`  round ${round + 1}: baseline ${b.perSecond.toFixed(0)}/s`];
       for (const c of CONNECTIONS) {
         const pg0 = await backendCpu(name);
+        const profiling = PROFILE && round === 0 && c === CONNECTIONS[0] ? await startProfile() : null;
         const cpu0 = process.cpuUsage();
         const res = await load(job(c, DURATION_S, 1000 * (round + 1) + c));
         const cpu = process.cpuUsage(cpu0);
+        if (profiling) await profiling.stop(PROFILE!);
         const cpuMs = (cpu.user + cpu.system) / 1000;
         await quiesce(database, name);
         const pgMs = await backendCpuSince(name, pg0);

@@ -108,16 +108,24 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 /** The active user behind a presented token, or null when it is unknown, revoked, expired or its user is deactivated. */
 export async function resolveToken(token: string, kind: TokenKind): Promise<{ user: User; tokenId: string } | null> {
-  const row = await AuthToken.findOne({
-    where: { tokenHash: tokenHash(token), kind, revokedAt: null, expiresAt: { [Op.gt]: new Date() } },
-    include: [{ model: User, as: 'user', where: { active: true }, required: true }],
-  });
-  if (!row) return null;
+  // Every request passes here: one join mapped straight onto User, without an include tree.
+  const [user] = await sequelize().query<User>(
+    `SELECT u.*, t.id AS "authTokenId", t.last_used_at AS "authTokenLastUsedAt"
+       FROM auth_tokens t JOIN users u ON u.id = t.user_id
+      WHERE t.token_hash = $1 AND t.kind = $2 AND t.revoked_at IS NULL AND t.expires_at > now() AND u.active`,
+    { bind: [tokenHash(token), kind], model: User, mapToModel: true },
+  );
+  if (!user) return null;
+  const extra = user.dataValues as unknown as { authTokenId?: string; authTokenLastUsedAt?: Date | null };
+  const tokenId = extra.authTokenId!;
+  const lastUsedAt = extra.authTokenLastUsedAt ?? null;
+  delete extra.authTokenId;
+  delete extra.authTokenLastUsedAt;
   // Bounded write rate: last use is for the sessions list, not for security decisions.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-    await AuthToken.update({ lastUsedAt: new Date() }, { where: { id: row.id } });
+  if (!lastUsedAt || Date.now() - new Date(lastUsedAt).getTime() > TOUCH_INTERVAL_MS) {
+    await AuthToken.update({ lastUsedAt: new Date() }, { where: { id: tokenId } });
   }
-  return { user: (row as AuthToken & { user: User }).user, tokenId: row.id };
+  return { user, tokenId };
 }
 
 /** Revokes one token (sign-out) and audits it. */

@@ -1,12 +1,13 @@
 import { DateTime } from 'luxon';
-import { Op, QueryTypes, type WhereOptions } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { sequelize, transaction } from '../db';
 import { legalClocks, nextDueAt, stageDueAt } from '../domain/deadlines';
 import { formatReference, type Category, type Channel, type Harm, type Kind, type Severity } from '../domain/entries';
 import { badRequest, fieldError, validationFailed, type FieldError } from '../lib/errors';
 import { Complaint, ComplaintStage, Customer, User } from '../models';
 import type { Recurrence } from '../models/Complaint';
-import { clockContext, recurrenceSetting, stageTarget } from '../queries/policy';
+import { insertAudited } from '../models/audited';
+import { clockContext, recurrenceSetting, stageTarget, type RecurrenceSetting } from '../queries/policy';
 import { complaintSearchText, createCustomer, type CustomerInput } from './customers';
 
 export interface IntakeInput {
@@ -43,29 +44,39 @@ async function takeNumber(kind: Kind, year: number): Promise<number> {
   return row.n;
 }
 
-/** Earlier complaints of the same customer, product or category within the configured period. */
+const RECURRENCE_LIMIT = 20;
+const RECURRENCE_COLUMNS: Record<RecurrenceSetting['match'][number], string> = { customer: 'customer_id', product: 'product_ref', category: 'category' };
+
+/**
+ * Earlier complaints of the same customer, product or category within the configured period, newest
+ * first. One `ORDER BY … LIMIT` branch per criterion, each served by its own `(…, received_at DESC)`
+ * index, merged: no row estimate can turn it into a scan of the whole period (as a single `OR`
+ * query becomes on a table without statistics yet).
+ */
 async function findRecurrence(entry: { customerId: string; productRef: string | null; category: Category; receivedAt: Date }): Promise<Recurrence | null> {
   const setting = await recurrenceSetting();
   const since = new Date(entry.receivedAt.getTime() - setting.periodDays * 86_400_000);
-  const or: WhereOptions[] = [];
-  if (setting.match.includes('customer')) or.push({ customerId: entry.customerId });
-  if (setting.match.includes('product') && entry.productRef) or.push({ productRef: entry.productRef });
-  if (setting.match.includes('category')) or.push({ category: entry.category });
-  if (or.length === 0) return null;
-  const rows = await Complaint.findAll({
-    attributes: ['id', 'reference', 'receivedAt', 'customerId', 'productRef', 'category'],
-    where: { kind: 'complaint', receivedAt: { [Op.gte]: since, [Op.lte]: entry.receivedAt }, [Op.or]: or },
-    order: [['receivedAt', 'DESC']],
-    limit: 20,
+  const values = { customer: entry.customerId, product: entry.productRef, category: entry.category };
+  const criteria = setting.match.filter((m) => values[m] !== null);
+  if (criteria.length === 0) return null;
+  const bind: unknown[] = [since, entry.receivedAt];
+  const branches = criteria.map((m) => {
+    bind.push(values[m]);
+    return `(SELECT id, reference, received_at, customer_id, product_ref, category FROM complaints
+       WHERE ${RECURRENCE_COLUMNS[m]} = $${bind.length} AND kind = 'complaint' AND received_at >= $1 AND received_at <= $2
+       ORDER BY received_at DESC LIMIT ${RECURRENCE_LIMIT})`;
   });
+  const rows = await sequelize().query<{ id: string; reference: string; received_at: Date; customer_id: string; product_ref: string | null; category: string }>(
+    `SELECT * FROM (${branches.join(' UNION ')}) m ORDER BY received_at DESC, id DESC LIMIT ${RECURRENCE_LIMIT}`,
+    { bind, type: QueryTypes.SELECT },
+  );
   if (rows.length === 0) return null;
-  const earlier = rows.map((r) => {
-    const matchedBy: Recurrence['matchedBy'] = [];
-    if (setting.match.includes('customer') && r.customerId === entry.customerId) matchedBy.push('customer');
-    if (setting.match.includes('product') && entry.productRef && r.productRef === entry.productRef) matchedBy.push('product');
-    if (setting.match.includes('category') && r.category === entry.category) matchedBy.push('category');
-    return { id: r.id, reference: r.reference, receivedAt: r.receivedAt.toISOString(), matchedBy };
-  });
+  const earlier = rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    receivedAt: new Date(r.received_at).toISOString(),
+    matchedBy: criteria.filter((m) => (m === 'customer' ? r.customer_id : m === 'product' ? r.product_ref : r.category) === values[m]),
+  }));
   return { periodDays: setting.periodDays, matchedBy: [...new Set(earlier.flatMap((e) => e.matchedBy))], earlier };
 }
 
@@ -126,7 +137,9 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       dueNegotiationStartAt: legal.negotiationStartAt,
       negotiationStartedAt: null,
     };
-    const complaint = await Complaint.create({
+    // Built in JS and written with their audit events in one statement: the counter's row lock,
+    // taken just above, is held for that one round trip and the commit, nothing more.
+    const built = Complaint.build({
       reference,
       kind: input.kind,
       refYear: year,
@@ -165,8 +178,8 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       createdBy: actor.userId,
       searchText: complaintSearchText({ reference, subject: input.subject, description: input.description }, customer.name),
     });
-    await ComplaintStage.create({
-      complaintId: complaint.id,
+    const stage = ComplaintStage.build({
+      complaintId: built.id,
       stage: 'intake',
       round: 1,
       enteredAt: receivedAt,
@@ -179,7 +192,8 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       note: null,
       reason: null,
     });
-    complaint.customer = customer;
-    return complaint;
+    const [complaint] = await insertAudited([built, stage]);
+    (complaint as Complaint).customer = customer;
+    return complaint as Complaint;
   });
 }

@@ -17,10 +17,14 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  * in the same transaction as what the request creates: if the request fails, the key is free
  * again; a concurrent retry waits on the first one's row and then answers what it answered; the
  * same key with a different body is a 409.
+ *
+ * `work` runs in the transaction; `present` turns its result into the response body — after the
+ * commit when there is no key (so row locks taken by `work`, such as a gapless counter's, are not
+ * held while JSON is built), inside it when the response must be stored with the key.
  */
-export async function idempotent(req: Request, status: number, handler: () => Promise<unknown>): Promise<Outcome> {
+export async function idempotent<T>(req: Request, status: number, work: () => Promise<T>, present: (result: T) => unknown): Promise<Outcome> {
   const key = req.get('idempotency-key');
-  if (key === undefined) return transaction(async () => ({ status, body: await handler(), replayed: false }));
+  if (key === undefined) return { status, body: present(await transaction(work)), replayed: false };
   if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'Invalid key.' }]);
   const userId = req.user!.id;
   const requestHash = sha256Hex(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`);
@@ -40,7 +44,7 @@ export async function idempotent(req: Request, status: number, handler: () => Pr
         throw new AppError(409, 'conflict', 'This Idempotency-Key was already used with a different request.', [{ path: 'Idempotency-Key', message: 'Reused with another body.' }]);
       return { status: previous.statusCode, body: previous.response, replayed: true };
     }
-    const body = await handler();
+    const body = present(await work());
     await s.query('UPDATE idempotency_keys SET status_code = :status, response = :response WHERE user_id = :userId AND key = :key', {
       replacements: { status, response: JSON.stringify(body), userId, key },
     });

@@ -28,6 +28,9 @@ export interface ComplaintFilter {
 const ReceivedCursor = z.object({ r: z.string().datetime(), i: z.string().uuid() });
 const DueCursor = z.object({ d: z.string().datetime().nullable(), i: z.string().uuid() });
 
+/** What a typed reference looks like, whole or its beginning: KN-2026, KN-2026-0001, ph-2025-000045. */
+const REFERENCE_QUERY = /^(?:KN|PH)-\d{4}(?:-\d{0,6})?$/i;
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
@@ -49,8 +52,11 @@ export async function listComplaints<T>(ability: AppAbility, filter: ComplaintFi
   if (filter.receivedFrom) and.push({ receivedAt: { [Op.gte]: filter.receivedFrom } });
   if (filter.receivedTo) and.push({ receivedAt: { [Op.lte]: filter.receivedTo } });
   if (filter.q) {
+    const reference = REFERENCE_QUERY.exec(filter.q.trim());
     const folded = foldText(filter.q);
-    if (folded) and.push({ searchText: { [Op.like]: `%${likeEscape(folded)}%` } });
+    // A reference (or its beginning) is looked up by prefix; anything else by substring, diacritics ignored.
+    if (reference) and.push({ reference: { [Op.like]: `${reference[0].toUpperCase()}%` } });
+    else if (folded) and.push({ searchText: { [Op.like]: `%${likeEscape(folded)}%` } });
   }
   const open = { status: { [Op.notIn]: ['closed', 'archived'] } };
   if (filter.overdue) and.push(open, { nextDueAt: { [Op.lt]: now } });

@@ -1,7 +1,7 @@
 import type { BusinessHours } from '../domain/calendar';
 import type { ClockContext, StageTarget } from '../domain/deadlines';
 import type { Severity, Tier } from '../domain/entries';
-import { makeCalendar } from '../domain/holidays';
+import { makeCalendar, type HolidayCalendar } from '../domain/holidays';
 import type { SlaStage } from '../domain/workflow';
 import { Holiday, Setting, SlaPolicy } from '../models';
 
@@ -13,7 +13,8 @@ export interface RecurrenceSetting {
 interface Snapshot {
   loadedAt: number;
   policies: SlaPolicy[];
-  holidays: string[];
+  /** Built once per snapshot: parsing the holiday dates on every intake costs more than the rest of the clocks. */
+  calendar: HolidayCalendar;
   hours: BusinessHours;
   recurrence: RecurrenceSetting;
 }
@@ -36,7 +37,7 @@ async function load(): Promise<Snapshot> {
   return {
     loadedAt: Date.now(),
     policies,
-    holidays: holidays.map((h) => h.date),
+    calendar: makeCalendar(holidays.map((h) => h.date)),
     hours: setting<BusinessHours>('business_hours', { start: '08:00', end: '17:00' }),
     recurrence: setting<RecurrenceSetting>('recurrence', { periodDays: 90, match: ['customer', 'product', 'category'] }),
   };
@@ -60,7 +61,7 @@ export function invalidatePolicyCache(): void {
 
 export async function clockContext(zone: string): Promise<ClockContext> {
   const s = await current();
-  return { zone, calendar: makeCalendar(s.holidays), hours: s.hours };
+  return { zone, calendar: s.calendar, hours: s.hours };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { transaction, sequelize } from '../../src/db';
+import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { intakeComplaint } from '../../src/commands/complaintIntaker';
 import { AuditEvent, Complaint, ComplaintStage, Customer } from '../../src/models';
 import { useTestApp } from '../support/app';
@@ -55,6 +56,14 @@ describe('POST /api/v1/complaints', () => {
     expect(stage).toMatchObject({ stage: 'intake', enteredBy: user.id, exitedAt: null });
     const event = await AuditEvent.findOne({ where: { entityType: 'Complaint', entityId: res.body.id, action: 'complaint.created' } });
     expect(event!.actorId).toBe(user.id);
+    // The whole new row is in the event (the derived search text and bookkeeping columns are not).
+    const after = (event!.changes as { after: Record<string, unknown> }).after;
+    expect(after).toMatchObject({ id: res.body.id, reference: res.body.reference, status: 'intake', customerId: customer.id, incidentDate: '2026-10-30', receivedAt: '2026-11-02T03:00:00.000Z', round: 1, recurring: false });
+    expect(Object.keys(after)).not.toEqual(expect.arrayContaining(['searchText']));
+    expect(Object.keys(after)).not.toEqual(expect.arrayContaining(['createdAt']));
+    const stageEvent = await AuditEvent.findOne({ where: { entityType: 'ComplaintStage', entityId: stage!.id, action: 'complaint_stage.created' } });
+    expect((stageEvent!.changes as { after: Record<string, unknown> }).after).toMatchObject({ complaintId: res.body.id, stage: 'intake', enteredBy: user.id });
+    expect((await verifyAuditTrail()).ok).toBe(true);
   });
 
   it('flags a complaint filed after its window as time-barred but still logs it', async () => {

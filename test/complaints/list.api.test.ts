@@ -16,6 +16,11 @@ describe('GET /api/v1/complaints', () => {
     expect(refs((await t.request().get('/api/v1/complaints').query({ q: 'MÁY LỌC' }).set(auth)).body)).toContain(a.reference);
     expect(refs((await t.request().get('/api/v1/complaints').query({ q: 'anh tuyet' }).set(auth)).body)).toEqual([a.reference]);
     expect(refs((await t.request().get('/api/v1/complaints').query({ q: b.reference }).set(auth)).body)).toEqual([b.reference]);
+    // A reference's beginning, any case, finds the references that start with it (and only those).
+    const prefix = b.reference.slice(0, -1).toLowerCase();
+    const byPrefix = refs((await t.request().get('/api/v1/complaints').query({ q: ` ${prefix} ` }).set(auth)).body);
+    expect(byPrefix).toContain(b.reference);
+    expect(byPrefix.every((r: string) => r.startsWith(prefix.toUpperCase()))).toBe(true);
     expect(refs((await t.request().get('/api/v1/complaints').query({ q: 'da nang' }).set(auth)).body)).not.toContain(b.reference);
     expect((await t.request().get('/api/v1/complaints').query({ q: '100%_' }).set(auth)).body.items).toEqual([]);
   });

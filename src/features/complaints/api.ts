@@ -52,8 +52,11 @@ export function complaintsApi(config: Config): Router {
   r.post('/complaints', async (req, res) => {
     authorize(req, 'create', 'Complaint');
     const body = parse(CreateComplaintBody, req.body);
-    const out = await idempotent(req, 201, async () =>
-      presentComplaint(await intakeComplaint({ ...body, receivedAt: body.receivedAt ? new Date(body.receivedAt) : undefined }, { userId: req.user!.id }, zone)),
+    const out = await idempotent(
+      req,
+      201,
+      () => intakeComplaint({ ...body, receivedAt: body.receivedAt ? new Date(body.receivedAt) : undefined }, { userId: req.user!.id }, zone),
+      (complaint) => presentComplaint(complaint),
     );
     if (out.replayed) res.setHeader('Idempotent-Replayed', 'true');
     res.status(out.status).location(`/api/v1/complaints/${(out.body as { id: string }).id}`).json(out.body);

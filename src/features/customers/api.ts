@@ -17,7 +17,7 @@ export function customersApi(): Router {
   r.post('/customers', async (req, res) => {
     authorize(req, 'create', 'Customer');
     const body = parse(CreateCustomerBody, req.body);
-    const out = await idempotent(req, 201, async () => presentCustomer(await createCustomer(body)));
+    const out = await idempotent(req, 201, () => createCustomer(body), presentCustomer);
     res.status(out.status).location(`/api/v1/customers/${(out.body as { id: string }).id}`).json(out.body);
   });
 

@@ -5,22 +5,11 @@ import { intakeComplaint } from '../../src/commands/complaintIntaker';
 import { AuditEvent, Complaint, ComplaintStage, Customer } from '../../src/models';
 import { useTestApp } from '../support/app';
 import { asActor } from '../support/context';
-import { buildComplaint, buildCustomer, signedIn } from '../support/factories';
+import { buildComplaint, buildCustomer, entryBody, signedIn } from '../support/factories';
 
 const t = useTestApp();
 
-const entry = (customerId: string, extra: Record<string, unknown> = {}) => ({
-  kind: 'complaint',
-  customerId,
-  channel: 'hotline',
-  receivedAt: '2026-11-02T10:00:00+07:00',
-  incidentDate: '2026-10-30',
-  category: 'service_quality',
-  subject: 'Máy lọc nước rò rỉ',
-  description: 'Nước rò ra sàn sau 3 ngày.',
-  severity: 'medium',
-  ...extra,
-});
+const entry = (customerId: string, extra: Record<string, unknown> = {}) => entryBody(customerId, extra);
 
 describe('POST /api/v1/complaints', () => {
   it('logs a complaint with its number, flags and every clock (the worked examples of PRODUCT.md)', async () => {

@@ -1,21 +1,11 @@
 import { AuditEvent, Holiday } from '../../src/models';
 import { useTestApp } from '../support/app';
-import { buildCustomer, signedIn } from '../support/factories';
+import { buildCustomer, entryBody, signedIn } from '../support/factories';
 
 const t = useTestApp();
 
-const entry = (customerId: string, receivedAt: string, extra: Record<string, unknown> = {}) => ({
-  kind: 'complaint',
-  customerId,
-  channel: 'hotline',
-  receivedAt,
-  incidentDate: receivedAt.slice(0, 10),
-  category: 'service_quality',
-  subject: 'Dịch vụ bảo hành chậm',
-  description: 'Khách hàng chờ bảo hành quá lâu.',
-  severity: 'medium',
-  ...extra,
-});
+const entry = (customerId: string, receivedAt: string, extra: Record<string, unknown> = {}) =>
+  entryBody(customerId, { receivedAt, subject: 'Dịch vụ bảo hành chậm', description: 'Khách hàng chờ bảo hành quá lâu.', ...extra });
 
 describe('GET /api/v1/holidays', () => {
   it('lists one year of the preloaded Vietnamese calendar in date order, with both names', async () => {

@@ -1,23 +1,12 @@
 import { AuditEvent, SlaPolicy } from '../../src/models';
 import { useTestApp } from '../support/app';
-import { buildCustomer, signedIn } from '../support/factories';
+import { buildCustomer, entryBody, signedIn } from '../support/factories';
 
 const t = useTestApp();
 
 const find = (stage: string, severity: string | null, tier: string | null) => SlaPolicy.findOne({ where: { stage, severity, tier } });
 
-const entry = (customerId: string, extra: Record<string, unknown> = {}) => ({
-  kind: 'complaint',
-  customerId,
-  channel: 'hotline',
-  receivedAt: '2026-11-02T10:00:00+07:00',
-  incidentDate: '2026-10-30',
-  category: 'service_quality',
-  subject: 'Máy lọc nước rò rỉ',
-  description: 'Nước rò ra sàn sau 3 ngày.',
-  severity: 'critical',
-  ...extra,
-});
+const entry = (customerId: string, extra: Record<string, unknown> = {}) => entryBody(customerId, { severity: 'critical', ...extra });
 
 describe('GET /api/v1/sla-policies', () => {
   it('lists the table in stage order, each default first and marked', async () => {

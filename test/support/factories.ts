@@ -62,6 +62,23 @@ export async function buildCustomer(overrides: Partial<CustomerInput> = {}): Pro
 }
 
 /** A complaint logged as `by` (a quality user by default), with sensible content unless overridden. */
+/** A valid `POST /api/v1/complaints` body for `customerId`: a hotline complaint received 2 Nov 2026, 10:00 Hà Nội. */
+export function entryBody(customerId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const receivedAt = (extra.receivedAt as string | undefined) ?? '2026-11-02T10:00:00+07:00';
+  return {
+    kind: 'complaint',
+    customerId,
+    channel: 'hotline',
+    receivedAt,
+    incidentDate: extra.receivedAt ? receivedAt.slice(0, 10) : '2026-10-30',
+    category: 'service_quality',
+    subject: 'Máy lọc nước rò rỉ',
+    description: 'Nước rò ra sàn sau 3 ngày.',
+    severity: 'medium',
+    ...extra,
+  };
+}
+
 export async function buildComplaint(overrides: Partial<IntakeInput> = {}, by?: User): Promise<Complaint> {
   const actor = by ?? (await buildUser({ roles: ['quality'] }));
   const customerId = overrides.customerId ?? (overrides.customer ? undefined : (await buildCustomer()).id);

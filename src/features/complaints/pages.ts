@@ -118,8 +118,15 @@ function intakeBody(v: IntakeValues, zone: string) {
     customer: useNew
       ? { name: v.customer.name, type: blank(v.customer.type), email: blank(v.customer.email), phone: blank(v.customer.phone), tier: blank(v.customer.tier) }
       : undefined,
-    channel: blank(v.channel),
     receivedAt: localInstant(blank(v.receivedAt), zone),
+    ...classification(v),
+  };
+}
+
+/** The classification fields of the intake and edit forms, as the schemas read them (blank = not given). */
+function classification(v: ReturnType<typeof editValues>) {
+  return {
+    channel: blank(v.channel),
     incidentDate: blank(v.incidentDate),
     category: blank(v.category),
     subject: v.subject,
@@ -522,22 +529,7 @@ export function complaintsPages(config: Config): Router {
     try {
       const { version, ...changes } = parse(
         UpdateComplaintBody,
-        {
-          channel: blank(v.channel),
-          incidentDate: blank(v.incidentDate),
-          category: blank(v.category),
-          subject: v.subject,
-          description: v.description,
-          severity: blank(v.severity),
-          harm: blank(v.harm),
-          safetyImpact: v.safetyImpact,
-          brandImpact: v.brandImpact,
-          productRef: blank(v.productRef) ?? null,
-          lotRef: blank(v.lotRef) ?? null,
-          supplierRef: blank(v.supplierRef) ?? null,
-          assigneeId: blank(v.assigneeId) ?? null,
-          version: versionField(body),
-        },
+        { ...classification(v), version: versionField(body) },
         req.lang,
       );
       await updateComplaint(complaint.id, version, changes, zone);

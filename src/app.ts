@@ -19,6 +19,7 @@ import { customersApi } from './features/customers/api';
 import { complaintsPages } from './features/complaints/pages';
 import { customersPages } from './features/customers/pages';
 import { reportsApi } from './features/reports/api';
+import { reportsPages } from './features/reports/pages';
 import { settingsApi } from './features/settings/api';
 import { settingsPages } from './features/settings/pages';
 import { usersPages } from './features/users/pages';
@@ -127,6 +128,7 @@ export function createApp(config: Config): express.Express {
     usersPages(),
     settingsPages(),
     auditPages(config),
+    reportsPages(config),
     accountPages(),
   );
   app.use(() => {

@@ -20,6 +20,7 @@ function navFor(req: Request): NavItem[] {
   if (allowed(req, 'create', 'Complaint')) items.push({ href: '/complaints/new', key: 'nav.newEntry' });
   if (allowed(req, 'read', 'Customer')) items.push({ href: '/customers', key: 'nav.customers' });
   if (allowed(req, 'read', 'AuditEvent')) items.push({ href: '/audit', key: 'nav.audit' });
+  if (allowed(req, 'export', 'Report') && allowed(req, 'read', 'Complaint')) items.push({ href: '/reports', key: 'nav.reports' });
   if (allowed(req, 'create', 'User')) items.push({ href: '/admin/users', key: 'nav.users' });
   if (allowed(req, 'create', 'Department')) items.push({ href: '/admin/departments', key: 'nav.departments' });
   if (allowed(req, 'update', 'SlaPolicy')) items.push({ href: '/admin/sla', key: 'nav.sla' });

@@ -1,17 +1,17 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
 import { FILENAME, FILENAME_FROM_START, type ReportLang } from '../../../reports/feedback-log';
 import { transaction } from '../../db';
 import { boundToInstant, formatDate, formatDateTime } from '../../lib/dates';
-import { validationFailed } from '../../lib/errors';
+import { fieldError, validationFailed } from '../../lib/errors';
 import { logger } from '../../lib/logger';
 import { parse } from '../../lib/validate';
 import { recordAudit } from '../../models/AuditEvent';
 import { authorize } from '../../policies/authorize';
 import { feedbackLogBatches, type FeedbackLogEntry, type FeedbackLogRange } from '../../queries/feedbackLog';
 import { ExportAborted, writeFeedbackLog } from './feedbackLog';
-import { FeedbackLogQuery, XLSX_CONTENT_TYPE } from './schema';
+import { FeedbackLogQuery, XLSX_CONTENT_TYPE, type FeedbackLogQueryInput } from './schema';
 
 /** Where the report rows come from; tests replace it to make a database fail mid-stream. */
 export interface ReportsSources {
@@ -32,26 +32,26 @@ function fileDate(value: string | undefined, instant: Date | undefined, zone: st
   return isDate(value) ? value : DateTime.fromJSDate(instant, { zone }).toISODate();
 }
 
-/** /api/v1/reports/* — generated reports (the feedback log book first). */
-export function reportsApi(config: Config, sources: Partial<ReportsSources> = {}): Router {
-  const r = Router();
+/** Who may export the feedback log book: report exporters who also read every case (it shows case content). */
+export function authorizeFeedbackLog(req: Request): void {
+  authorize(req, 'export', 'Report');
+  authorize(req, 'read', 'Complaint');
+}
+
+/**
+ * Streams the feedback log book for `query` (already checked against FeedbackLogQuery). Used by the
+ * API and by the reports page. Everything that can refuse the request (the period, a database that
+ * is down) happens before the first byte and throws; once the workbook streams, the status line is
+ * gone. A failure mid-stream destroys the response, so a truncated download never looks complete;
+ * the audit event is written before the file is finished, so a complete file always has its event.
+ */
+export function feedbackLogExporter(config: Config, sources: Partial<ReportsSources> = {}) {
   const zone = config.timezone;
   const feedbackLog = sources.feedbackLog ?? ((range: FeedbackLogRange) => feedbackLogBatches(range));
-
-  /**
-   * The feedback log book. Everything that can refuse the request (authorization, the query)
-   * happens before the first byte: once the workbook streams, the status line is gone. A failure
-   * mid-stream destroys the response, so a truncated download never looks complete; the audit
-   * event is written before the file is finished, so a complete file always has its event.
-   */
-  r.get('/reports/feedback-log.xlsx', async (req, res) => {
-    authorize(req, 'export', 'Report');
-    // The log book shows case content: whoever exports it must also read every case.
-    authorize(req, 'read', 'Complaint');
-    const q = parse(FeedbackLogQuery, req.query);
+  return async (req: Request, res: Response, q: FeedbackLogQueryInput): Promise<void> => {
     const from = q.from ? boundToInstant(q.from, zone, 'start') : undefined;
     const to = q.to ? boundToInstant(q.to, zone, 'end') : undefined;
-    if (from && to && from.getTime() > to.getTime()) throw validationFailed([{ path: 'from', message: '"from" must not be after "to".' }]);
+    if (from && to && from.getTime() > to.getTime()) throw validationFailed([fieldError('from', 'errors.fromAfterTo')]);
     // The first batch is read before anything is sent: a database that is down still gets a clean 503.
     const batches = feedbackLog({ from, to })[Symbol.asyncIterator]();
     const first = await batches.next();
@@ -110,7 +110,16 @@ export function reportsApi(config: Config, sources: Partial<ReportsSources> = {}
         );
       }
     }
-  });
+  };
+}
 
+/** /api/v1/reports/* — generated reports (the feedback log book first). */
+export function reportsApi(config: Config, sources: Partial<ReportsSources> = {}): Router {
+  const r = Router();
+  const exportFeedbackLog = feedbackLogExporter(config, sources);
+  r.get('/reports/feedback-log.xlsx', async (req, res) => {
+    authorizeFeedbackLog(req);
+    await exportFeedbackLog(req, res, parse(FeedbackLogQuery, req.query));
+  });
   return r;
 }

@@ -11,6 +11,7 @@ export const FeedbackLogQuery = z
     lang: z.enum(['vi', 'en']).optional().openapi({ description: 'Headers and words: Vietnamese (default, the official log book) or an English copy' }),
   })
   .strict();
+export type FeedbackLogQueryInput = z.output<typeof FeedbackLogQuery>;
 
 documentRoute({
   method: 'get',

@@ -1,0 +1,49 @@
+import { Router, type Request, type Response } from 'express';
+import { DateTime } from 'luxon';
+import type { Config } from '../../config';
+import type { FieldError } from '../../lib/errors';
+import { pageQuery } from '../../lib/http';
+import { parse } from '../../lib/validate';
+import { requireSignIn } from '../auth/middleware';
+import { formErrors } from '../pages/locals';
+import { authorizeFeedbackLog, feedbackLogExporter } from './api';
+import { FeedbackLogQuery } from './schema';
+
+interface FeedbackLogForm {
+  from: string;
+  to: string;
+  /** The workbook's language; not `lang`, which switches the page's own language. */
+  bookLang: string;
+}
+
+/** /reports — the reports a signed-in user may generate, starting with the feedback log book. */
+export function reportsPages(config: Config): Router {
+  const r = Router();
+  r.use('/reports', requireSignIn);
+  const exportFeedbackLog = feedbackLogExporter(config);
+
+  const render = (req: Request, res: Response, values: FeedbackLogForm, errors?: { status: number; message?: string; errors: FieldError[] }) =>
+    res.status(errors?.status ?? 200).render('reports/index', { title: req.t('reports.title'), values, errors: errors?.errors, message: errors?.message });
+
+  r.get('/reports', (req, res) => {
+    authorizeFeedbackLog(req);
+    // This month so far, in the organisation's zone: what a quality manager files on Monday.
+    const today = DateTime.now().setZone(config.timezone);
+    render(req, res, { from: today.startOf('month').toISODate()!, to: today.toISODate()!, bookLang: 'vi' });
+  });
+
+  r.get('/reports/feedback-log.xlsx', async (req, res) => {
+    authorizeFeedbackLog(req);
+    const values = { from: '', to: '', bookLang: 'vi', ...pageQuery(req, ['from', 'to', 'bookLang']) };
+    try {
+      const query = parse(FeedbackLogQuery, { from: values.from || undefined, to: values.to || undefined, lang: values.bookLang }, req.lang);
+      await exportFeedbackLog(req, res, query);
+    } catch (err) {
+      if (res.headersSent) throw err;
+      const shown = formErrors(err, req.t);
+      render(req, res, values, shown);
+    }
+  });
+
+  return r;
+}

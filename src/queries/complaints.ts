@@ -28,6 +28,10 @@ export interface ComplaintFilter {
 const ReceivedCursor = z.object({ r: z.string().datetime(), i: z.string().uuid() });
 const DueCursor = z.object({ d: z.string().datetime().nullable(), i: z.string().uuid() });
 
+const LIST_EXCLUDED = ['recurrence', 'searchText'];
+/** The customer fields a list row presents (presentComplaint). */
+const LIST_CUSTOMER_ATTRIBUTES = ['id', 'code', 'name', 'type', 'tier', 'email', 'phone'];
+
 /** What a typed reference looks like, whole or its beginning: KN-2026, KN-2026-0001, ph-2025-000045. */
 const REFERENCE_QUERY = /^(?:KN|PH)-\d{4}(?:-\d{0,6})?$/i;
 
@@ -82,8 +86,10 @@ export async function listComplaints<T>(ability: AppAbility, filter: ComplaintFi
     if (after) and.push(s.literal(`("Complaint".received_at, "Complaint".id) < (${s.escape(after.r)}::timestamptz, ${s.escape(after.i)}::uuid)`));
   }
   const rows = await Complaint.findAll({
+    // A list shows neither the recurrence list (~3 KB of jsonb per recurring entry) nor the search column.
+    attributes: { exclude: LIST_EXCLUDED },
     where: { [Op.and]: and },
-    include: [{ model: Customer, as: 'customer' }],
+    include: [{ model: Customer, as: 'customer', attributes: LIST_CUSTOMER_ATTRIBUTES }],
     order,
     limit: filter.limit + 1,
   });

@@ -120,9 +120,17 @@ export async function insertAudited<M extends Model>(rows: M[], options: { trans
     ctes.push(`i${i} AS (INSERT INTO "${table}" (${columns}) SELECT ${columns} FROM json_populate_record(NULL::"${table}", ${param(JSON.stringify(record))}::json))`);
     const [key, body] = auditAppendArgs(created(row as unknown as AnyModel, options));
     events.push(`audit_append(${param(key)}, ${param(body)})`);
-    row.isNewRecord = false;
   });
   const sequelize = (rows[0].constructor as ModelStatic<M>).sequelize!;
   await sequelize.query(`WITH ${ctes.join(', ')} SELECT ${events.join(', ')}`, { bind, transaction });
+  // Leave each instance as `save` leaves a created one: stored values, nothing changed, not new.
+  for (const row of rows) {
+    const stored = row as unknown as { _previousDataValues: Record<string, unknown> };
+    for (const [field, value] of Object.entries(row.get({ plain: true }) as Record<string, unknown>)) {
+      stored._previousDataValues[field] = value;
+      row.changed(field as never, false);
+    }
+    row.isNewRecord = false;
+  }
   return rows;
 }

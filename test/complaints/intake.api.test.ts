@@ -132,6 +132,19 @@ describe('POST /api/v1/complaints', () => {
     });
   });
 
+  it('returns the new entry as a stored record: a later change audits only what changed', async () => {
+    const actor = (await signedIn(['intake'])).user;
+    const customer = await buildCustomer();
+    const input = { kind: 'complaint' as const, customerId: customer.id, channel: 'email' as const, incidentDate: '2026-11-01', category: 'service_quality' as const, subject: 'Bảo hành chậm', description: 'Chờ 3 tuần.', severity: 'low' as const };
+    const c = await asActor(() => intakeComplaint(input, { userId: actor.id }, 'Asia/Ho_Chi_Minh'));
+    expect(c.isNewRecord).toBe(false);
+    expect(c.changed()).toBe(false);
+    await asActor(() => transaction(() => c.update({ subject: 'Bảo hành chậm 3 tuần' })));
+    const event = await AuditEvent.findOne({ where: { entityId: c.id, action: 'complaint.updated' } });
+    expect(event!.changes).toEqual({ before: { subject: 'Bảo hành chậm' }, after: { subject: 'Bảo hành chậm 3 tuần' } });
+    expect((await Complaint.findByPk(c.id))!).toMatchObject({ subject: 'Bảo hành chậm 3 tuần', version: 1 });
+  });
+
   describe('Idempotency-Key', () => {
     it('answers a retry with the first response and creates nothing more', async () => {
       const { auth } = await signedIn(['intake']);

@@ -25,13 +25,13 @@ const navLinks = (page: Page) => page.locator('nav.site-nav ul.nav-wide a').eval
 /** What each role finds in the menu besides home, the API docs and their account. */
 const ROLE_LINKS: Record<RoleKey, string[]> = {
   intake: ['/complaints', '/complaints/new', '/customers'],
-  quality: ['/complaints', '/complaints/new', '/customers'],
+  quality: ['/complaints', '/complaints/new', '/customers', '/reports'],
   dept_head: ['/complaints', '/customers'],
   cs_director: ['/complaints', '/customers'],
   ceo: ['/complaints', '/customers'],
   admin_officer: ['/complaints', '/customers'],
   legal: ['/complaints', '/customers'],
-  auditor: ['/complaints', '/customers', '/audit'],
+  auditor: ['/complaints', '/customers', '/audit', '/reports'],
   sysadmin: ['/admin/users', '/admin/departments', '/admin/sla', '/admin/holidays', '/admin/settings'],
 };
 
@@ -100,7 +100,7 @@ describe('the signed-in shell', () => {
     const visible = [];
     for (const link of await menu.locator('a').all()) if (await link.isVisible()) visible.push(await text(link));
     expect(visible).toEqual([
-      'Trang chủ', 'Hàng đợi hồ sơ', 'Khách hàng', 'Nhật ký kiểm toán', 'Người dùng', 'Phòng ban',
+      'Trang chủ', 'Hàng đợi hồ sơ', 'Khách hàng', 'Nhật ký kiểm toán', 'Báo cáo', 'Người dùng', 'Phòng ban',
       'Chỉ tiêu SLA', 'Lịch nghỉ lễ', 'Cấu hình', 'Tài liệu API', NAMES.auditor,
     ]);
     expect(await menu.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);

@@ -151,6 +151,19 @@ export function nextStages(facts: CaseFacts): Edge[] {
   return edgesFrom(facts);
 }
 
+/** What a transition request itself can supply; a guard missing anything else waits for other records. */
+export const SUPPLIED_WITH_TRANSITION: ReadonlyArray<Exclude<keyof TransitionInput, 'to'>> = ['note', 'reason', 'acknowledgedVia', 'timeBarredDecision'];
+
+/**
+ * What stands in the way of an edge that no input to the transition can provide — a signed
+ * regulatory decision, the right round, and whatever later capabilities guard with (findings,
+ * signatures, actions). While any remain, the edge is not offered as a button.
+ */
+export function blockers(facts: CaseFacts, e: Edge): FieldError[] {
+  const supplied = new Set<string>(SUPPLIED_WITH_TRANSITION);
+  return e.guards.flatMap((g) => g(facts, { to: e.to })).filter((m) => !supplied.has(m.path));
+}
+
 /** Decides whether `input.to` is reachable now and, if not, exactly what is missing. */
 export function checkTransition(facts: CaseFacts, input: TransitionInput): TransitionCheck {
   const candidates = edgesFrom(facts);

@@ -451,6 +451,22 @@ describe('the case page', () => {
     expect(forms((await intake.agent.get(`/complaints/${c.id}`)).text)).toEqual([]);
   });
 
+  it('withholds a transition that other records must allow first, and says what they are', async () => {
+    const c = await buildComplaint({ harm: 'serious_injury', customerId: (await buildCustomer({ email: 'kh@example.vn' })).id });
+    const quality = await agentFor(['quality']);
+    const actor = { userId: quality.user.id, can: () => true };
+    for (const to of ['investigation', 'solution', 'review', 'response', 'follow_up'] as const) {
+      const fresh = (await Complaint.findByPk(c.id))!;
+      await asActor(() => transitionCase(c.id, fresh.version, { to }, actor, ZONE));
+    }
+    const page = await quality.agent.get(`/complaints/${c.id}`);
+    // Closing waits for the CEO's signed regulatory decision: a disabled button and the reason, no form.
+    expect(page.text).not.toMatch(/novalidate data-testid="transition-closed"/);
+    expect(page.text).toMatch(/data-testid="transition-closed" data-blocked="true">\s*<button type="button"[^>]*disabled/);
+    expect(page.text).toContain('cần quyết định đã ký của Tổng giám đốc về báo cáo cơ quan chức năng trước khi đóng.');
+    expect(page.text).toMatch(/novalidate data-testid="transition-on_hold"/);
+  });
+
   it('moves a case through the page form', async () => {
     const { agent, user } = await agentFor(['quality']);
     const c = await buildComplaint({ customerId: (await buildCustomer({ email: 'kh@example.vn' })).id });

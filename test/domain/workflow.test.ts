@@ -1,4 +1,4 @@
-import { addGuard, checkTransition, EDGES, HOLDABLE, nextStages, STAGES, type CaseFacts } from '../../src/domain/workflow';
+import { addGuard, blockers, checkTransition, EDGES, HOLDABLE, nextStages, STAGES, type CaseFacts } from '../../src/domain/workflow';
 
 const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   kind: 'complaint',
@@ -77,6 +77,21 @@ describe('checkTransition', () => {
     expect(checkTransition(facts({ ...response }), { to: 'solution', reason: 'x' }).ok).toBe(true);
     expect(checkTransition(facts({ ...response }), { to: 'disputed', reason: 'x' }).ok).toBe(false);
     expect(checkTransition(facts({ ...response, round: 2 }), { to: 'disputed', reason: 'x' }).ok).toBe(true);
+  });
+
+  it('tells what only other records can provide (blockers) from what the request itself may carry', () => {
+    const edgeTo = (f: CaseFacts, to: string) => nextStages(f).find((e) => e.to === to)!;
+    // A reason, a note, the acknowledgment channel or the time-barred decision come with the request: no blocker.
+    const barred = facts({ timeBarred: true, customerHasEmail: false });
+    expect(blockers(barred, edgeTo(barred, 'investigation'))).toEqual([]);
+    expect(blockers(barred, edgeTo(barred, 'closed'))).toEqual([]);
+    // A signed regulatory decision and the round do not.
+    const closing = facts({ status: 'follow_up', regulatoryReviewRequired: true });
+    expect(blockers(closing, edgeTo(closing, 'closed')).map((m) => m.path)).toEqual(['regulatory']);
+    expect(blockers({ ...closing, regulatoryDecided: true }, edgeTo(closing, 'closed'))).toEqual([]);
+    const response = facts({ status: 'response' });
+    expect(blockers(response, edgeTo(response, 'disputed')).map((m) => m.path)).toEqual(['round']);
+    expect(blockers(response, edgeTo(response, 'solution'))).toEqual([]);
   });
 
   it('lets a later capability add a guard to an edge', () => {

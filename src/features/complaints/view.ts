@@ -3,7 +3,7 @@
  * and form-field plumbing. No database, no Express: the pages feed them and render the result.
  */
 import type { ClockName } from '../../domain/deadlines';
-import type { CaseFacts, Edge, Stage } from '../../domain/workflow';
+import { blockers, type CaseFacts, type Edge, type Stage } from '../../domain/workflow';
 import type { FieldError } from '../../lib/errors';
 import type { Translate } from '../../lib/i18n';
 import type { ComplaintJson } from './presenter';
@@ -89,6 +89,8 @@ export interface TransitionForm {
   acknowledgedVia: 'none' | 'optional' | 'required';
   /** The time-barred decision this button records (a checkbox the user ticks to confirm). */
   timeBarredDecision: 'accept' | 'answer_time_barred' | null;
+  /** What other records must exist first (the guards' words); the button is withheld until then. */
+  blockedBy: string[];
 }
 
 /** Which fields each edge asks for, mirroring the guards of src/domain/workflow.ts. */
@@ -114,6 +116,7 @@ export function transitionForms(edges: Edge[], facts: CaseFacts, t: Translate): 
       note: e.to === 'closed' ? (noteRequired ? 'required' : 'optional') : 'none',
       acknowledgedVia: leavingIntake && !facts.acknowledgedAt ? (facts.customerHasEmail || facts.kind === 'feedback' ? 'optional' : 'required') : 'none',
       timeBarredDecision: timeBarredPending ? (e.to === 'closed' ? 'answer_time_barred' : 'accept') : null,
+      blockedBy: blockers(facts, e).map((m) => (m.key ? t(m.key, m.params ?? {}) : m.message)),
     });
   }
   // Forward moves first, then returns and rejections, the hold last.

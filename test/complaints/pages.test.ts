@@ -3,21 +3,15 @@ import request from 'supertest';
 import { transitionCase } from '../../src/commands/caseTransitioner';
 import type { RoleKey } from '../../src/domain/roles';
 import { Complaint, ComplaintHold, Customer } from '../../src/models';
-import { csrfFrom, useTestApp } from '../support/app';
+import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
 import { asActor } from '../support/context';
-import { buildComplaint, buildCustomer, buildUser, TEST_PASSWORD } from '../support/factories';
+import { buildComplaint, buildCustomer, buildUser } from '../support/factories';
 
 const t = useTestApp();
 const ZONE = 'Asia/Ho_Chi_Minh';
 
 /** A browser-like agent signed in through the login form as a new user with `roles`. */
-async function agentFor(roles: RoleKey[], overrides: Parameters<typeof buildUser>[0] = {}) {
-  const user = await buildUser({ ...overrides, roles });
-  const agent = request.agent(t.app);
-  const page = await agent.get('/login');
-  await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
-  return { agent, user };
-}
+const agentFor = (roles: RoleKey[], overrides: Parameters<typeof buildUser>[0] = {}) => signedInAgent(t.app, roles, overrides);
 
 const daysAgo = (n: number) => DateTime.now().setZone(ZONE).minus({ days: n }).toISODate()!;
 const localNow = () => DateTime.now().setZone(ZONE).toFormat("yyyy-MM-dd'T'HH:mm");

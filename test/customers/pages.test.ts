@@ -1,18 +1,11 @@
-import request from 'supertest';
 import type { RoleKey } from '../../src/domain/roles';
 import { AuditEvent, Customer } from '../../src/models';
-import { csrfFrom, useTestApp } from '../support/app';
-import { buildComplaint, buildCustomer, buildUser, TEST_PASSWORD } from '../support/factories';
+import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
+import { buildComplaint, buildCustomer } from '../support/factories';
 
 const t = useTestApp();
 
-async function agentFor(roles: RoleKey[]) {
-  const user = await buildUser({ roles });
-  const agent = request.agent(t.app);
-  const page = await agent.get('/login');
-  await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
-  return { agent, user };
-}
+const agentFor = (roles: RoleKey[]) => signedInAgent(t.app, roles);
 
 const rows = (html: string) => [...html.matchAll(/<tr data-testid="customer-row">[\s\S]*?<a href="\/customers\/([0-9a-f-]{36})">/g)].map((m) => m[1]);
 

@@ -1,18 +1,11 @@
 import request from 'supertest';
 import type { RoleKey } from '../../src/domain/roles';
 import { AuditEvent, Holiday, Setting, SlaPolicy } from '../../src/models';
-import { csrfFrom, useTestApp } from '../support/app';
-import { buildUser, TEST_PASSWORD } from '../support/factories';
+import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
 
 const t = useTestApp();
 
-async function agentFor(roles: RoleKey[]) {
-  const user = await buildUser({ roles });
-  const agent = request.agent(t.app);
-  const page = await agent.get('/login');
-  await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
-  return agent;
-}
+const agentFor = async (roles: RoleKey[]) => (await signedInAgent(t.app, roles)).agent;
 
 /** The CSP forbids inline scripts and style attributes; the pages must not need them. */
 function expectCspClean(html: string) {

@@ -505,17 +505,7 @@ export function complaintsPages(config: Config): Router {
     authorize(req, 'update', 'Complaint', plainOf(complaint));
     const c = presentComplaint(complaint);
     await renderEdit(req, res, complaint, {
-      channel: c.channel,
-      incidentDate: c.incidentDate,
-      category: c.category,
-      subject: c.subject,
-      description: c.description,
-      severity: c.severity,
-      harm: c.harm,
-      productRef: c.productRef ?? '',
-      lotRef: c.lotRef ?? '',
-      supplierRef: c.supplierRef ?? '',
-      assigneeId: c.assigneeId ?? '',
+      ...(Object.fromEntries(EDIT_FIELDS.map((k) => [k, c[k] ?? ''])) as Record<(typeof EDIT_FIELDS)[number], string>),
       safetyImpact: c.safetyImpact,
       brandImpact: c.brandImpact,
     });

@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { customerSearchText, complaintSearchText } from '../src/commands/customers';
 import { nextDueAt, type StageTarget } from '../src/domain/deadlines';
-import { formatReference, SEVERITIES, TIERS, type Category, type CustomerType, type Kind, type Severity, type Tier } from '../src/domain/entries';
+import { formatReference, SEVERITIES, TIERS, type CustomerType, type Kind, type Severity, type Tier } from '../src/domain/entries';
 import { SLA_STAGES, type Stage } from '../src/domain/workflow';
 import { clockContext, recurrenceSetting, stageTarget } from '../src/queries/policy';
 import { memoClocks } from './clocks';
@@ -21,7 +21,7 @@ import { rng, sampleCustomer, sampleEntry, type Rand } from './corpus';
  * year in order of receipt, search text made by the app's own `complaintSearchText`, clocks from
  * the app's own deadline functions and SLA policy table (`stageDueAt`, `nextDueAt`, the legal
  * limits), recurrence computed as intake computes it (earlier complaints of the same customer,
- * product or category in the configured period, newest 20). Cases move through the stages with
+ * product, lot or supplier in the configured period, newest 20). Cases move through the stages with
  * sampled durations, so nearly all old ones are closed, recent ones are spread across the stages,
  * a few are stuck (overdue) or on hold.
  *
@@ -121,7 +121,8 @@ interface Earlier {
   receivedMs: number;
   customer: number;
   productRef: string | null;
-  category: Category;
+  lotRef: string | null;
+  supplierRef: string | null;
 }
 
 /** The newest `max` complaints per key, newest first. */
@@ -232,7 +233,8 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
     times.sort();
     const nowMs = opts.now.getTime();
     const counters = new Map<string, number>();
-    const byCategory = new Recent(20);
+    const byLot = new Recent(20);
+    const bySupplier = new Recent(20);
     const byCustomer = new Recent(20);
     const byProduct = new Recent(20);
     const memo = memoClocks(ctx);
@@ -284,12 +286,13 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
       const intakeTarget = targetOf('intake', e.severity, customer.tier) ?? { minutes: 60, mode: 'exact' as const };
       const dueAcknowledgeAt = memo.stageDue(receivedAt, intakeTarget)!;
 
-      // Recurrence as intake finds it: earlier complaints of this customer, product or category within the period.
+      // Recurrence as intake finds it: earlier complaints of this customer, product, lot or supplier within the period.
       const sinceMs = receivedMs - periodDays * DAY;
       const candidates = new Map<string, Earlier>();
       if (match.includes('customer')) for (const x of byCustomer.get(ci)) candidates.set(x.id, x);
       if (match.includes('product') && e.productRef) for (const x of byProduct.get(e.productRef)) candidates.set(x.id, x);
-      if (match.includes('category')) for (const x of byCategory.get(e.category)) candidates.set(x.id, x);
+      if (match.includes('lot') && e.lotRef) for (const x of byLot.get(e.lotRef)) candidates.set(x.id, x);
+      if (match.includes('supplier') && e.supplierRef) for (const x of bySupplier.get(e.supplierRef)) candidates.set(x.id, x);
       const earlier = [...candidates.values()]
         .filter((x) => x.receivedMs >= sinceMs)
         .sort((a, b) => b.receivedMs - a.receivedMs)
@@ -298,22 +301,30 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
       if (earlier.length) {
         const all = new Set<string>();
         const items = earlier.map((x) => {
+          // With the value each criterion matched on, as intake stores it.
           const matchedBy: string[] = [];
-          if (match.includes('customer') && x.customer === ci) matchedBy.push('customer');
-          if (match.includes('product') && e.productRef && x.productRef === e.productRef) matchedBy.push('product');
-          if (match.includes('category') && x.category === e.category) matchedBy.push('category');
+          let values = '';
+          const on = (criterion: string, field: string, value: string) => {
+            matchedBy.push(criterion);
+            values += `,"${field}":${JSON.stringify(value)}`;
+          };
+          if (match.includes('customer') && x.customer === ci) on('customer', 'customerId', customer.id);
+          if (match.includes('product') && e.productRef && x.productRef === e.productRef) on('product', 'productRef', e.productRef);
+          if (match.includes('lot') && e.lotRef && x.lotRef === e.lotRef) on('lot', 'lotRef', e.lotRef);
+          if (match.includes('supplier') && e.supplierRef && x.supplierRef === e.supplierRef) on('supplier', 'supplierRef', e.supplierRef);
           for (const m of matchedBy) all.add(m);
-          return `${x.json}${JSON.stringify(matchedBy)}}`;
+          return `${x.json}${JSON.stringify(matchedBy)}${values}}`;
         });
         recurrence = `{"periodDays":${periodDays},"matchedBy":${JSON.stringify([...all])},"earlier":[${items.join(',')}]}`;
       }
-      if (i % 20_000 === 0) for (const l of [byCustomer, byProduct, byCategory]) l.prune(sinceMs);
+      if (i % 20_000 === 0) for (const l of [byCustomer, byProduct, byLot, bySupplier]) l.prune(sinceMs);
       if (e.kind === 'complaint') {
         const json = `{"id":"${id}","reference":"${reference}","receivedAt":"${receivedAt.toISOString()}","matchedBy":`;
-        const me: Earlier = { id, json, receivedMs, customer: ci, productRef: e.productRef, category: e.category };
+        const me: Earlier = { id, json, receivedMs, customer: ci, productRef: e.productRef, lotRef: e.lotRef, supplierRef: e.supplierRef };
         byCustomer.add(ci, me);
         if (e.productRef) byProduct.add(e.productRef, me);
-        byCategory.add(e.category, me);
+        if (e.lotRef) byLot.add(e.lotRef, me);
+        if (e.supplierRef) bySupplier.add(e.supplierRef, me);
       }
 
       // Where the case is now: walk its stages until `now`.

@@ -1,14 +1,15 @@
 /**
  * Template of the feedback log book "Sổ theo dõi phản hồi khách hàng" (Excel): its title, its
- * columns in order with their headers, widths and cell kinds, and the Vietnamese words for every
- * code the entries carry. The headers are fixed Vietnamese (PRODUCT.md); `?lang=en` gives an
- * English copy for foreign auditors, whose strings live here too.
+ * columns in order with their headers, widths and cell kinds. The headers are fixed Vietnamese
+ * (PRODUCT.md); `?lang=en` gives an English copy for foreign auditors, whose strings live here
+ * too. The words for the codes the entries carry are the UI's (the locale files), never a copy.
  *
  * The writer (src/features/reports/feedbackLog.ts) owns the layout mechanics — title rows,
  * frozen header, filter, streaming; this file owns what the document says.
  */
 import type { Category, Channel, Kind, Severity } from '../src/domain/entries';
 import type { Stage } from '../src/domain/workflow';
+import { translator } from '../src/lib/i18n';
 import type { FeedbackLogEntry } from '../src/queries/feedbackLog';
 
 export type ReportLang = 'vi' | 'en';
@@ -18,71 +19,21 @@ export type Timeliness = 'on_time' | 'late' | 'in_progress' | 'overdue';
 
 type Words<K extends string> = Record<ReportLang, Record<K, string>>;
 
-export const KIND_LABELS: Words<Kind> = {
-  vi: { complaint: 'Khiếu nại', feedback: 'Phản hồi' },
-  en: { complaint: 'Complaint', feedback: 'Feedback' },
-};
-
-export const CHANNEL_LABELS: Words<Channel> = {
-  vi: {
-    hotline: 'Đường dây nóng',
-    email: 'Thư điện tử',
-    letter: 'Thư / công văn',
-    in_person: 'Trực tiếp',
-    web: 'Trang web',
-    livechat: 'Trò chuyện trực tuyến',
-    social: 'Mạng xã hội',
-    other: 'Khác',
-  },
-  en: {
-    hotline: 'Hotline',
-    email: 'Email',
-    letter: 'Letter',
-    in_person: 'In person',
-    web: 'Website',
-    livechat: 'Live chat',
-    social: 'Social media',
-    other: 'Other',
-  },
-};
-
-export const CATEGORY_LABELS: Words<Category> = {
-  vi: { service_quality: 'Chất lượng dịch vụ', business: 'Kinh doanh' },
-  en: { service_quality: 'Service quality', business: 'Business' },
-};
-
-export const SEVERITY_LABELS: Words<Severity> = {
-  vi: { critical: 'Nghiêm trọng', high: 'Cao', medium: 'Trung bình', low: 'Thấp' },
-  en: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
-};
-
-/** Stage names of PRODUCT.md "The case, stage by stage". */
-export const STAGE_LABELS: Words<Stage> = {
-  vi: {
-    intake: 'Tiếp nhận',
-    investigation: 'Xác thực / Điều tra',
-    solution: 'Đưa ra giải pháp',
-    review: 'Xem xét giải pháp',
-    response: 'Phản hồi khách hàng',
-    follow_up: 'Theo dõi',
-    closed: 'Đã đóng',
-    archived: 'Đã lưu trữ',
-    disputed: 'Tranh chấp',
-    on_hold: 'Tạm dừng',
-  },
-  en: {
-    intake: 'Intake',
-    investigation: 'Investigation',
-    solution: 'Solution',
-    review: 'Solution review',
-    response: 'Customer response',
-    follow_up: 'Follow-up',
-    closed: 'Closed',
-    archived: 'Archived',
-    disputed: 'Disputed',
-    on_hold: 'On hold',
-  },
-};
+/**
+ * The words for the codes an entry carries (kind, channel, category, severity, stage) are the
+ * UI's own, from locales/{vi,en}.json: one vocabulary for the screen and the book.
+ */
+function words(lang: ReportLang) {
+  const t = translator(lang);
+  return {
+    kind: (k: Kind) => t(`enum.kind.${k}`),
+    channel: (c: Channel) => t(`enum.channel.${c}`),
+    category: (c: Category) => t(`enum.category.${c}`),
+    severity: (s: Severity) => t(`enum.severity.${s}`),
+    stage: (s: Stage) => t(`stage.${s}`),
+  };
+}
+const WORDS: Record<ReportLang, ReturnType<typeof words>> = { vi: words('vi'), en: words('en') };
 
 export const TIMELINESS_LABELS: Words<Timeliness> = {
   vi: { on_time: 'Đúng hạn', late: 'Trễ hạn', in_progress: 'Đang xử lý', overdue: 'Quá hạn' },
@@ -148,8 +99,8 @@ export interface FeedbackLogColumn {
 const open = (status: Stage) => status !== 'closed' && status !== 'archived';
 
 function statusText(e: FeedbackLogEntry, lang: ReportLang): string {
-  if (e.status === 'on_hold' && e.heldStatus) return TEXT[lang].onHold(STAGE_LABELS[lang][e.heldStatus]);
-  return STAGE_LABELS[lang][e.status];
+  if (e.status === 'on_hold' && e.heldStatus) return TEXT[lang].onHold(WORDS[lang].stage(e.heldStatus));
+  return WORDS[lang].stage(e.status);
 }
 
 /** The resolution given, or — for a case still open without one — the stage it is at. */
@@ -164,7 +115,7 @@ export const FEEDBACK_LOG_COLUMNS: FeedbackLogColumn[] = [
   { key: 'no', header: { vi: 'STT', en: 'No.' }, width: 7, type: 'number', value: (r) => r.no },
   { key: 'reference', header: { vi: 'Số tham chiếu', en: 'Reference' }, width: 17, type: 'text', value: (r) => r.entry.reference },
   { key: 'receivedAt', header: { vi: 'Thời điểm tiếp nhận', en: 'Received at' }, width: 17, type: 'datetime', value: (r) => r.entry.receivedAt },
-  { key: 'channel', header: { vi: 'Kênh', en: 'Channel' }, width: 16, type: 'text', value: (r) => CHANNEL_LABELS[r.lang][r.entry.channel] },
+  { key: 'channel', header: { vi: 'Kênh', en: 'Channel' }, width: 16, type: 'text', value: (r) => WORDS[r.lang].channel(r.entry.channel) },
   {
     key: 'customer',
     header: { vi: 'Khách hàng', en: 'Customer' },
@@ -174,9 +125,10 @@ export const FEEDBACK_LOG_COLUMNS: FeedbackLogColumn[] = [
     value: (r) => `${r.entry.customerCode} – ${r.entry.customerName}`,
   },
   { key: 'subject', header: { vi: 'Nội dung tóm tắt', en: 'Summary' }, width: 45, type: 'text', wrap: true, value: (r) => r.entry.subject },
-  { key: 'kind', header: { vi: 'Loại', en: 'Kind' }, width: 11, type: 'text', value: (r) => KIND_LABELS[r.lang][r.entry.kind] },
-  { key: 'category', header: { vi: 'Phân loại', en: 'Category' }, width: 18, type: 'text', value: (r) => CATEGORY_LABELS[r.lang][r.entry.category] },
-  { key: 'severity', header: { vi: 'Mức độ', en: 'Severity' }, width: 13, type: 'text', value: (r) => SEVERITY_LABELS[r.lang][r.entry.severity] },
+  { key: 'kind', header: { vi: 'Loại', en: 'Kind' }, width: 11, type: 'text', value: (r) => WORDS[r.lang].kind(r.entry.kind) },
+  { key: 'category', header: { vi: 'Phân loại', en: 'Category' }, width: 18, type: 'text', value: (r) => WORDS[r.lang].category(r.entry.category) },
+  { key: 'severity', header: { vi: 'Mức độ', en: 'Severity' }, width: 13, type: 'text', value: (r) => WORDS[r.lang].severity(r.entry.severity) },
+  // The assignee only: an unassigned case shows an empty cell, never the person who logged it.
   { key: 'handler', header: { vi: 'Người xử lý', en: 'Handler' }, width: 24, type: 'text', wrap: true, value: (r) => r.entry.handlerName },
   { key: 'status', header: { vi: 'Trạng thái', en: 'Status' }, width: 20, type: 'text', wrap: true, value: (r) => statusText(r.entry, r.lang) },
   { key: 'result', header: { vi: 'Kết quả', en: 'Result' }, width: 45, type: 'text', wrap: true, value: (r) => resultText(r.entry, r.lang) },

@@ -7,7 +7,7 @@ import { accountPages } from './features/account/pages';
 import { auditApi } from './features/audit/api';
 import { auditPages } from './features/audit/pages';
 import { authApi } from './features/auth/api';
-import { authenticateRequest } from './features/auth/middleware';
+import { authenticateRequest, noStoreWhenSignedIn } from './features/auth/middleware';
 import { authPages } from './features/auth/pages';
 import { healthRouter } from './features/health/api';
 import { homePages } from './features/home/pages';
@@ -25,6 +25,7 @@ import { settingsPages } from './features/settings/pages';
 import { usersPages } from './features/users/pages';
 import { csrfProtection } from './lib/csrf';
 import { errorHandler } from './lib/errorHandler';
+import { refuseNulCharacters } from './lib/inputGuard';
 import { notFound, unsupportedMediaType } from './lib/errors';
 import { DEFAULT_LANG, isLang, translator } from './lib/i18n';
 import { requestContext } from './lib/requestContext';
@@ -93,14 +94,20 @@ export function createApp(config: Config): express.Express {
   app.use('/assets/pico', express.static(path.join(nodeModulesDir, '@picocss/pico/css'), assets));
   app.use('/assets/htmx', express.static(path.join(nodeModulesDir, 'htmx.org/dist'), assets));
   app.use('/assets/app', express.static(publicDir, assets));
+  // Browsers and tools ask for /favicon.ico whatever the page links: answer with the one icon.
+  app.get('/favicon.ico', (_req, res) => {
+    res.type('image/svg+xml').sendFile(path.join(publicDir, 'favicon.svg'), { maxAge: assets.maxAge });
+  });
 
   app.use(cookieParser());
   app.use(express.json({ limit: JSON_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(express.urlencoded({ extended: false, limit: JSON_LIMIT, parameterLimit: 1000 }));
   app.use(authenticateRequest(config));
+  app.use(noStoreWhenSignedIn);
   app.use(language);
   const csrf = csrfProtection(config);
   app.use(csrf.protect);
+  app.use(refuseNulCharacters);
 
   app.use(healthRouter());
   app.use('/api', docsRouter());

@@ -57,6 +57,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (!isValidZone(e.ORG_TIMEZONE)) throw new ConfigError(`Invalid configuration:\n  ORG_TIMEZONE: unknown time zone "${e.ORG_TIMEZONE}"`);
   const embedded = !e.DATABASE_URL;
+  if (e.NODE_ENV === 'production' && e.DEMO === true) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DEMO: demo data creates nine accounts with a published password and is refused with NODE_ENV=production.\n' +
+        '  Unset DEMO (or set DEMO=0), and create the first user with `npm run cli -- user:create`.',
+    );
+  }
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production (at least 16 characters)');
   }
@@ -66,7 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(projectRoot, e.DATA_DIR),
-    demo: e.DEMO ?? embedded,
+    // Demo data by default only on the embedded database outside production.
+    demo: e.DEMO ?? (embedded && e.NODE_ENV !== 'production'),
     timezone: e.ORG_TIMEZONE,
     // Outside production a fixed development secret keeps sessions valid across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'casebook-development-secret-not-for-production',

@@ -1,5 +1,5 @@
 import 'dotenv/config';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db';
@@ -10,7 +10,8 @@ import { logger, setLogLevel } from './lib/logger';
 import { DEMO_PASSWORD, DEMO_USERS, demoEmail, isEmpty, seedDemo } from '../seeds/demo';
 import { seedDemoCases } from '../seeds/demoCases';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/** How long requests in flight may take to finish after SIGTERM before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 7_000;
 
 function banner(config: Config, database: Database, url: string, seeded: boolean): string {
   const lines = [
@@ -56,15 +57,22 @@ async function main(): Promise<void> {
   const stopScheduler = startScheduler(config.timezone);
 
   let stopping = false;
+  // Once stopping, every answer tells its client to close the connection: a busy keep-alive
+  // connection would otherwise carry new requests forever and hold the shutdown open.
+  server.on('request', (_req, res: ServerResponse) => {
+    if (stopping && !res.headersSent) res.setHeader('Connection', 'close');
+  });
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    // Stop accepting; requests in flight finish. Idle keep-alive sockets are closed at once.
+    // Stop accepting; requests in flight finish. Connections are closed as soon as they are idle.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
     const forced = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     await closed;
+    clearInterval(sweep);
     clearTimeout(forced);
     await stopScheduler();
     // Closes the pool, then PGlite, which flushes its folder: a Ctrl-C leaves no corrupted data.

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryTypes, Op } from 'sequelize';
 import { sequelize, transaction } from '../db';
 import { rateLimited, unauthenticated } from '../lib/errors';
@@ -5,54 +6,99 @@ import { verifyPassword } from '../lib/passwords';
 import { newToken, tokenHash } from '../lib/tokens';
 import { AuthToken, LoginAttempt, User } from '../models';
 import { recordAudit } from '../models/AuditEvent';
-import type { Actor } from '../lib/context';
+import { currentTransaction, type Actor } from '../lib/context';
 
-/** Lockout policy: failures counted in a sliding window, per account and per client address. */
-export const LOGIN_WINDOW_MINUTES = 15;
-export const MAX_ACCOUNT_FAILURES = 5;
-export const MAX_ADDRESS_FAILURES = 20;
+/**
+ * Sign-in throttling. Every limit is keyed so that nobody can lock out someone else:
+ *
+ * 1. **Account × address.** 5 failures for account A from address X within 15 minutes (counted
+ *    since X last signed in to A) stop A from X: 429 with Retry-After until the oldest of those 5
+ *    leaves the window. Refused attempts are not recorded, so retrying does not extend it.
+ * 2. **Account under attack.** From 10 failures against A within 15 minutes (all addresses
+ *    together), an attempt at A from an address that has *never* signed in to A is held
+ *    200 ms per failure beyond 9, at most 2 s, before its password is checked (success included,
+ *    so the hold cannot be skipped by reading the answer early). It is only ever a hold, never a
+ *    refusal: the real owner on a new network waits 2 s at most; addresses that have signed in
+ *    to A before are not held at all. (Per-address limits alone would let a botnet spread its
+ *    guesses; a refusal here would let that botnet lock the owner out.)
+ * 3. **Address failing across accounts.** A *failure* from X is answered 100 ms later per failure
+ *    of X beyond 5 within 15 minutes, at most 1 s. A correct password is never held or refused
+ *    by this rule, so one office behind one NAT address cannot lock itself out.
+ *
+ * Each figure comes from one round trip of bounded index probes (LIMITed counts; migration
+ * 0005's pair index). Holds sleep outside any transaction: no database connection is held while
+ * waiting (the embedded database has a single one).
+ */
+export const LOGIN_THROTTLE = {
+  windowMinutes: 15,
+  pairMaxFailures: 5,
+  accountHoldFrom: 10,
+  accountHoldStepMs: 200,
+  accountHoldMaxMs: 2000,
+  addressFreeFailures: 5,
+  failureDelayStepMs: 100,
+  failureDelayMaxMs: 1000,
+} as const;
 
 export type TokenKind = 'session' | 'api';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export const userActor = (user: User): Actor => ({ userId: user.id, roles: [...user.roles] });
 
-async function throttle(email: string, ip: string | null): Promise<void> {
-  const [row] = await sequelize().query<{ account: number; address: number; oldest: Date | null }>(
-    `SELECT
-       count(*) FILTER (WHERE lower(email) = :email AND attempted_at > COALESCE(
-         (SELECT max(attempted_at) FROM login_attempts WHERE lower(email) = :email AND succeeded), '-infinity')) AS account,
-       count(*) FILTER (WHERE ip = :ip) AS address,
-       min(attempted_at) AS oldest
-     FROM login_attempts
-     WHERE NOT succeeded AND attempted_at > now() - make_interval(mins => :window) AND (lower(email) = :email OR ip = :ip)`,
-    { replacements: { email, ip: ip ?? '', window: LOGIN_WINDOW_MINUTES }, type: QueryTypes.SELECT },
+interface ThrottleState {
+  /** X has signed in to A successfully before. */
+  knownAddress: boolean;
+  /** Seconds until A may be tried from X again, or null when it may be tried now. */
+  pairRetryAfter: number | null;
+  /** Failures against A from every address in the window (capped where the hold stops growing). */
+  accountFailures: number;
+  /** Failures from X against every account in the window (capped where the delay stops growing). */
+  addressFailures: number;
+}
+
+const P = LOGIN_THROTTLE;
+const ACCOUNT_CAP = P.accountHoldFrom - 1 + Math.ceil(P.accountHoldMaxMs / P.accountHoldStepMs);
+const ADDRESS_CAP = P.addressFreeFailures + Math.ceil(P.failureDelayMaxMs / P.failureDelayStepMs);
+
+/** How long an attempt at an account under attack waits when it comes from an address new to that account. */
+export function accountHoldMs(state: Pick<ThrottleState, 'knownAddress' | 'accountFailures'>): number {
+  if (state.knownAddress || state.accountFailures < P.accountHoldFrom) return 0;
+  return Math.min(P.accountHoldMaxMs, P.accountHoldStepMs * (state.accountFailures - P.accountHoldFrom + 1));
+}
+
+/** How long the answer to a failure waits, given the address's failures in the window including this one. */
+export function failureDelayMs(addressFailures: number): number {
+  return Math.min(P.failureDelayMaxMs, P.failureDelayStepMs * Math.max(0, addressFailures - P.addressFreeFailures));
+}
+
+async function throttleState(email: string, ip: string | null): Promise<ThrottleState> {
+  const ipIs = ip === null ? 'ip IS NULL' : 'ip = :ip';
+  const [row] = await sequelize().query<ThrottleState>(
+    `WITH since AS (SELECT now() - make_interval(mins => :window) AS t),
+          pair_success AS (SELECT max(attempted_at) AS at FROM login_attempts WHERE lower(email) = :email AND ${ipIs} AND succeeded = true)
+     SELECT
+       (SELECT at FROM pair_success) IS NOT NULL AS "knownAddress",
+       (SELECT greatest(1, ceil(extract(epoch FROM attempted_at - (SELECT t FROM since))))::int
+          FROM login_attempts
+         WHERE lower(email) = :email AND ${ipIs} AND succeeded = false
+           AND attempted_at > greatest((SELECT t FROM since), (SELECT at FROM pair_success))
+         ORDER BY attempted_at DESC OFFSET :pairOffset LIMIT 1) AS "pairRetryAfter",
+       (SELECT count(*)::int FROM (SELECT 1 FROM login_attempts
+         WHERE lower(email) = :email AND succeeded = false AND attempted_at > (SELECT t FROM since) LIMIT :accountCap) a) AS "accountFailures",
+       (SELECT count(*)::int FROM (SELECT 1 FROM login_attempts
+         WHERE ${ipIs} AND succeeded = false AND attempted_at > (SELECT t FROM since) LIMIT :addressCap) x) AS "addressFailures"`,
+    {
+      replacements: { email, ip, window: P.windowMinutes, pairOffset: P.pairMaxFailures - 1, accountCap: ACCOUNT_CAP, addressCap: ADDRESS_CAP },
+      type: QueryTypes.SELECT,
+    },
   );
-  const locked = row.account >= MAX_ACCOUNT_FAILURES ? 'account' : row.address >= MAX_ADDRESS_FAILURES ? 'address' : null;
-  if (!locked) return;
-  const retryAfter = row.oldest
-    ? Math.max(1, Math.ceil((row.oldest.getTime() + LOGIN_WINDOW_MINUTES * 60_000 - Date.now()) / 1000))
-    : LOGIN_WINDOW_MINUTES * 60;
-  await transaction(() =>
-    recordAudit({
-      action: 'auth.rate_limited',
-      entityType: 'Login',
-      entityId: email,
-      meta: { scope: locked },
-      actor: { userId: null, roles: [] },
-    }),
-  );
-  throw rateLimited(
-    retryAfter,
-    locked === 'account'
-      ? 'Too many failed sign-ins for this account. Try again later.'
-      : 'Too many failed sign-ins from this address. Try again later.',
-  );
+  return row;
 }
 
 /**
  * Checks an email and password and, when they match an active user, issues a token of `kind`.
- * Every attempt is recorded (for lockout) and audited; the caller learns only "incorrect".
+ * Every attempt that is not refused is recorded (for throttling, see LOGIN_THROTTLE) and audited;
+ * the caller learns only "incorrect".
  */
 export async function authenticate(input: {
   email: string;
@@ -63,7 +109,23 @@ export async function authenticate(input: {
   ttlMs: number;
 }): Promise<{ token: string; user: User; expiresAt: Date }> {
   const email = normalizeEmail(input.email);
-  await throttle(email, input.ip);
+  // The holds below sleep: inside a transaction they would keep its connection (the embedded database's only one).
+  if (currentTransaction()) throw new Error('authenticate() must not run inside a transaction');
+  const state = await throttleState(email, input.ip);
+  if (state.pairRetryAfter !== null) {
+    await transaction(() =>
+      recordAudit({
+        action: 'auth.rate_limited',
+        entityType: 'Login',
+        entityId: email,
+        meta: { scope: 'account_address', retryAfter: state.pairRetryAfter },
+        actor: { userId: null, roles: [] },
+      }),
+    );
+    throw rateLimited(state.pairRetryAfter, 'Too many failed sign-ins for this account from this address. Try again later.');
+  }
+  const hold = accountHoldMs(state);
+  if (hold > 0) await sleep(hold);
   const user = await User.findOne({ where: sequelize().where(sequelize().fn('lower', sequelize().col('email')), email) });
   const passwordOk = await verifyPassword(user?.passwordHash, input.password);
   const ok = Boolean(user && passwordOk && user.active);
@@ -100,7 +162,11 @@ export async function authenticate(input: {
     });
     return { token, user, expiresAt };
   });
-  if (!issued) throw unauthenticated('Email or password is incorrect.');
+  if (!issued) {
+    const delay = failureDelayMs(state.addressFailures + 1);
+    if (delay > 0) await sleep(delay);
+    throw unauthenticated('Email or password is incorrect.');
+  }
   return issued;
 }
 

@@ -1,7 +1,8 @@
 import { transaction } from '../db';
 import { nextDueAt, stageDueAt, type StageTarget } from '../domain/deadlines';
-import { checkTransition, isSlaStage, RESOLVING, type CaseFacts, type EdgeAction, type Stage, type TransitionInput } from '../domain/workflow';
-import { AppError, forbidden, invalidTransition, notFound, staleVersion } from '../lib/errors';
+import type { ContactChannel } from '../domain/entries';
+import { checkTransition, EDGE_ACTIONS, isSlaStage, RESOLVING, type CaseFacts, type EdgeAction, type Stage, type TransitionInput } from '../domain/workflow';
+import { AppError, fieldError, forbidden, invalidTransition, notFound, staleVersion } from '../lib/errors';
 import { translator } from '../lib/i18n';
 import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
 import { clockContext, stageTarget } from '../queries/policy';
@@ -51,11 +52,23 @@ const en = translator('en');
  * take this edge. Closes the current stage visit and opens the next (or records a hold), recomputes
  * the clocks, and writes it all with its audit events in one transaction.
  */
-export async function transitionCase(complaintId: string, expectedVersion: number | undefined, input: TransitionInput, actor: Actor, zone: string): Promise<Complaint> {
+export async function transitionCase(
+  complaintId: string,
+  expectedVersion: number | undefined,
+  input: TransitionInput,
+  actor: Actor,
+  zone: string,
+  /** The one edge action the route stands for (review, respond), when it stands for one. */
+  requires?: EdgeAction,
+): Promise<Complaint> {
   return transaction(async () => {
     const complaint = await Complaint.findByPk(complaintId, { lock: true });
     if (!complaint) throw notFound('Complaint');
-    if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
+    // Authorize before revealing anything of the case's state (its stage, its version): a role
+    // that may take none of the route's edges on this case gets 403, never a 409.
+    const mayAct = requires ? actor.can(requires, complaint) : EDGE_ACTIONS.some((a) => actor.can(a, complaint));
+    if (!mayAct)
+      throw forbidden(`You are not allowed to move this case.`, { action: requires ?? 'transition', subject: 'Complaint', entityId: complaint.id });
     const customer = (await Customer.findByPk(complaint.customerId))!;
     const from = complaint.status;
     const check = checkTransition(await caseFacts(complaint, customer), input);
@@ -70,6 +83,7 @@ export async function transitionCase(complaintId: string, expectedVersion: numbe
     }
     if (!actor.can(check.edge.action, complaint))
       throw forbidden(`You are not allowed to move this case from ${from} to ${input.to}.`, { action: check.edge.action, subject: 'Complaint', entityId: complaint.id });
+    if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
     if (!check.ok) throw invalidTransition(`Cannot move from ${from} to ${input.to} yet: ${check.missing.map((m) => m.path).join(', ')} missing.`, check.missing);
 
     const now = new Date();
@@ -125,11 +139,21 @@ export async function transitionCase(complaintId: string, expectedVersion: numbe
   });
 }
 
+/**
+ * The channel leaving intake records: the one given, else e-mail when the customer has an address.
+ * Never e-mail to a customer without one (the `channelPossible` guard refuses that request first).
+ */
+function contactChannel(customer: Customer, given: ContactChannel | undefined): ContactChannel | null {
+  if (given === 'email' && !customer.email) throw invalidTransition('The customer has no e-mail address: acknowledgedVia cannot be email.', [fieldError('acknowledgedVia', 'workflow.missing.acknowledgmentNoEmail')]);
+  return given ?? (customer.email ? 'email' : null);
+}
+
 /** Leaving intake records the acknowledgment if nothing did before; feedback closed on the spot is also answered. */
 function leaveIntake(complaint: Complaint, customer: Customer, input: TransitionInput, now: Date): void {
+  const via = contactChannel(customer, input.acknowledgedVia);
   if (!complaint.acknowledgedAt) {
     complaint.acknowledgedAt = now;
-    complaint.acknowledgedVia = input.acknowledgedVia ?? (customer.email ? 'email' : null);
+    complaint.acknowledgedVia = via;
   }
   if (input.timeBarredDecision && !complaint.timeBarredDecision) {
     complaint.timeBarredDecision = input.timeBarredDecision;
@@ -138,7 +162,7 @@ function leaveIntake(complaint: Complaint, customer: Customer, input: Transition
   if (input.to === 'closed' && !complaint.firstRepliedAt) {
     // The on-the-spot answer (feedback) or the time-barred answer is the customer's reply.
     complaint.firstRepliedAt = now;
-    complaint.firstReplyVia = input.acknowledgedVia ?? (customer.email ? 'email' : null);
+    complaint.firstReplyVia = via;
     if (complaint.dueNegotiationStartAt && !complaint.negotiationStartedAt) complaint.negotiationStartedAt = now;
   }
 }

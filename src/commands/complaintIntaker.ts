@@ -3,11 +3,13 @@ import { QueryTypes } from 'sequelize';
 import { sequelize, transaction } from '../db';
 import { legalClocks, nextDueAt, stageDueAt } from '../domain/deadlines';
 import { formatReference, type Category, type Channel, type Harm, type Kind, type Severity } from '../domain/entries';
+import { RECURRENCE_FIELDS, type RecurrenceCriterion } from '../domain/recurrence';
 import { badRequest, fieldError, validationFailed, type FieldError } from '../lib/errors';
-import { Complaint, ComplaintStage, Customer, User } from '../models';
-import type { Recurrence } from '../models/Complaint';
+import { Complaint, ComplaintStage, Customer } from '../models';
+import type { Recurrence, RecurrenceMatch } from '../models/Complaint';
 import { insertAudited } from '../models/audited';
-import { clockContext, recurrenceSetting, stageTarget, type RecurrenceSetting } from '../queries/policy';
+import { clockContext, recurrenceSetting, stageTarget } from '../queries/policy';
+import { checkAssignee } from './assignee';
 import { complaintSearchText, createCustomer, type CustomerInput } from './customers';
 
 export interface IntakeInput {
@@ -45,39 +47,44 @@ async function takeNumber(kind: Kind, year: number): Promise<number> {
 }
 
 const RECURRENCE_LIMIT = 20;
-const RECURRENCE_COLUMNS: Record<RecurrenceSetting['match'][number], string> = { customer: 'customer_id', product: 'product_ref', category: 'category' };
+/** The column each criterion compares; each has its own `(column, received_at DESC)` index (0002, 0006). */
+const RECURRENCE_COLUMNS: Record<RecurrenceCriterion, string> = { customer: 'customer_id', product: 'product_ref', lot: 'lot_ref', supplier: 'supplier_ref' };
+
+type RecurrenceValues = Record<RecurrenceCriterion, string | null>;
 
 /**
- * Earlier complaints of the same customer, product or category within the configured period, newest
- * first. One `ORDER BY … LIMIT` branch per criterion, each served by its own `(…, received_at DESC)`
- * index, merged: no row estimate can turn it into a scan of the whole period (as a single `OR`
- * query becomes on a table without statistics yet).
+ * Earlier complaints of the same customer, product, lot or supplier within the configured period,
+ * newest first, each with the criteria it matched and the values it matched on. One
+ * `ORDER BY … LIMIT` branch per criterion, each served by its own `(…, received_at DESC)` index,
+ * merged: no row estimate can turn it into a scan of the whole period (as a single `OR` query
+ * becomes on a table without statistics yet). The category is no criterion (see domain/recurrence).
  */
-async function findRecurrence(entry: { customerId: string; productRef: string | null; category: Category; receivedAt: Date }): Promise<Recurrence | null> {
+async function findRecurrence(entry: { customerId: string; productRef: string | null; lotRef: string | null; supplierRef: string | null; receivedAt: Date }): Promise<Recurrence | null> {
   const setting = await recurrenceSetting();
   const since = new Date(entry.receivedAt.getTime() - setting.periodDays * 86_400_000);
-  const values = { customer: entry.customerId, product: entry.productRef, category: entry.category };
+  const values: RecurrenceValues = { customer: entry.customerId, product: entry.productRef, lot: entry.lotRef, supplier: entry.supplierRef };
   const criteria = setting.match.filter((m) => values[m] !== null);
   if (criteria.length === 0) return null;
   const bind: unknown[] = [since, entry.receivedAt];
   const branches = criteria.map((m) => {
     bind.push(values[m]);
-    return `(SELECT id, reference, received_at, customer_id, product_ref, category FROM complaints
+    return `(SELECT id, reference, received_at, customer_id, product_ref, lot_ref, supplier_ref FROM complaints
        WHERE ${RECURRENCE_COLUMNS[m]} = $${bind.length} AND kind = 'complaint' AND received_at >= $1 AND received_at <= $2
        ORDER BY received_at DESC LIMIT ${RECURRENCE_LIMIT})`;
   });
-  const rows = await sequelize().query<{ id: string; reference: string; received_at: Date; customer_id: string; product_ref: string | null; category: string }>(
+  const rows = await sequelize().query<{ id: string; reference: string; received_at: Date; customer_id: string; product_ref: string | null; lot_ref: string | null; supplier_ref: string | null }>(
     `SELECT * FROM (${branches.join(' UNION ')}) m ORDER BY received_at DESC, id DESC LIMIT ${RECURRENCE_LIMIT}`,
     { bind, type: QueryTypes.SELECT },
   );
   if (rows.length === 0) return null;
-  const earlier = rows.map((r) => ({
-    id: r.id,
-    reference: r.reference,
-    receivedAt: new Date(r.received_at).toISOString(),
-    matchedBy: criteria.filter((m) => (m === 'customer' ? r.customer_id : m === 'product' ? r.product_ref : r.category) === values[m]),
-  }));
-  return { periodDays: setting.periodDays, matchedBy: [...new Set(earlier.flatMap((e) => e.matchedBy))], earlier };
+  const earlier = rows.map((r): RecurrenceMatch => {
+    const found: RecurrenceValues = { customer: r.customer_id, product: r.product_ref, lot: r.lot_ref, supplier: r.supplier_ref };
+    const on = criteria.filter((m) => found[m] === values[m]);
+    const match: RecurrenceMatch = { id: r.id, reference: r.reference, receivedAt: new Date(r.received_at).toISOString(), matchedBy: on };
+    for (const m of on) match[RECURRENCE_FIELDS[m]] = values[m]!;
+    return match;
+  });
+  return { periodDays: setting.periodDays, matchedBy: criteria.filter((m) => earlier.some((e) => e.matchedBy.includes(m))), earlier };
 }
 
 function checkDates(input: IntakeInput, receivedAt: Date, zone: string, now: Date): void {
@@ -109,10 +116,7 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
     } else {
       throw badRequest('Give customerId or customer.', [fieldError('customerId', 'errors.customerRequired')]);
     }
-    if (input.assigneeId) {
-      const assignee = await User.findByPk(input.assigneeId);
-      if (!assignee || !assignee.active) throw validationFailed([fieldError('assigneeId', 'errors.unknownUser')]);
-    }
+    if (input.assigneeId) await checkAssignee(input.assigneeId);
 
     const ctx = await clockContext(zone);
     const legal = legalClocks({ receivedAt, incidentDate: input.incidentDate, category: input.category, customerType: customer.type }, ctx);
@@ -120,7 +124,9 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
     const dueAcknowledgeAt = stageDueAt(receivedAt, intakeTarget, [], now, ctx)!;
     const harm = input.harm ?? 'none';
     const productRef = input.productRef?.trim() || null;
-    const recurrence = await findRecurrence({ customerId: customer.id, productRef, category: input.category, receivedAt });
+    const lotRef = input.lotRef?.trim() || null;
+    const supplierRef = input.supplierRef?.trim() || null;
+    const recurrence = await findRecurrence({ customerId: customer.id, productRef, lotRef, supplierRef, receivedAt });
 
     const year = DateTime.fromJSDate(receivedAt, { zone }).year;
     const number = await takeNumber(input.kind, year);
@@ -157,8 +163,8 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       safetyImpact: input.safetyImpact ?? false,
       brandImpact: input.brandImpact ?? false,
       productRef,
-      lotRef: input.lotRef?.trim() || null,
-      supplierRef: input.supplierRef?.trim() || null,
+      lotRef,
+      supplierRef,
       timeBarred: legal.timeBarred,
       filingWindowEndsAt: legal.filingWindowEndsAt,
       timeBarredDecision: null,

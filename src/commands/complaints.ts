@@ -4,8 +4,9 @@ import { legalClocks, nextDueAt, stageDueAt } from '../domain/deadlines';
 import type { Category, Channel, ContactChannel, Harm, Severity } from '../domain/entries';
 import { FINISHED, isSlaStage } from '../domain/workflow';
 import { AppError, fieldError, notFound, staleVersion, validationFailed } from '../lib/errors';
-import { Complaint, ComplaintHold, ComplaintStage, Customer, User } from '../models';
+import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
 import { clockContext, stageTarget } from '../queries/policy';
+import { checkAssignee } from './assignee';
 import { complaintSearchText } from './customers';
 
 async function lockOpen(id: string, expectedVersion: number | undefined): Promise<{ complaint: Complaint; customer: Customer }> {
@@ -28,6 +29,8 @@ export async function recordFirstReply(id: string, expectedVersion: number | und
     const at = input.at ?? new Date();
     if (at.getTime() > Date.now() + 5 * 60_000) throw validationFailed([fieldError('at', 'errors.inFuture')]);
     if (at.getTime() < complaint.receivedAt.getTime()) throw validationFailed([fieldError('at', 'errors.beforeReceipt')]);
+    // Also what the acknowledgment is recorded as when none was: never "by e-mail" to a customer without one.
+    if (input.via === 'email' && !customer.email) throw validationFailed([fieldError('via', 'errors.noCustomerEmail')]);
     complaint.set({ firstRepliedAt: at, firstReplyVia: input.via });
     if (complaint.dueNegotiationStartAt && !complaint.negotiationStartedAt) complaint.negotiationStartedAt = at;
     if (!complaint.acknowledgedAt) complaint.set({ acknowledgedAt: at, acknowledgedVia: input.via });
@@ -61,10 +64,7 @@ export interface ClassificationChanges {
 export async function updateComplaint(id: string, expectedVersion: number | undefined, changes: ClassificationChanges, zone: string): Promise<Complaint> {
   return transaction(async () => {
     const { complaint, customer } = await lockOpen(id, expectedVersion);
-    if (changes.assigneeId) {
-      const assignee = await User.findByPk(changes.assigneeId);
-      if (!assignee || !assignee.active) throw validationFailed([fieldError('assigneeId', 'errors.unknownUser')]);
-    }
+    if (changes.assigneeId) await checkAssignee(changes.assigneeId);
     const refs = ['productRef', 'lotRef', 'supplierRef'] as const;
     complaint.set({
       ...changes,

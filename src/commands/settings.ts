@@ -2,10 +2,12 @@ import { Op, type Transaction } from 'sequelize';
 import { transaction } from '../db';
 import type { SlaMode } from '../domain/deadlines';
 import type { Severity, Tier } from '../domain/entries';
+import { DEFAULT_WEEKEND, parseIsoDate, type CalendarDayKind } from '../domain/holidays';
 import type { SlaStage } from '../domain/workflow';
 import { AppError, fieldError, notFound, staleVersion, validationFailed, type FieldError } from '../lib/errors';
 import { Holiday, Setting, SlaPolicy } from '../models';
-import { invalidatePolicyCache, type RecurrenceSetting } from '../queries/policy';
+import { RECURRENCE_CRITERIA, type RecurrenceSetting } from '../domain/recurrence';
+import { invalidatePolicyCache } from '../queries/policy';
 
 /**
  * The sysadmin's edits of the SLA policy table, the holiday calendar and the settings. Each edit
@@ -110,6 +112,8 @@ export interface HolidayInput {
   date: string;
   nameVi: string;
   nameEn: string;
+  /** `holiday` (a day off, the default) or `working_day` (a make-up working day on a Saturday or Sunday). */
+  kind?: CalendarDayKind;
 }
 
 async function checkDateFree(date: string, exceptId?: string): Promise<void> {
@@ -117,12 +121,22 @@ async function checkDateFree(date: string, exceptId?: string): Promise<void> {
   if (existing) throw conflictWith('This date is already in the holiday calendar.', 'holidays.errors.dateTaken', [fieldError('date', 'holidays.errors.dateTaken')]);
 }
 
+/** A make-up working day only means something on a weekly rest day (the calendar's Saturday + Sunday). */
+function checkKindOnDate(kind: CalendarDayKind, date: string): void {
+  if (kind === 'working_day' && !DEFAULT_WEEKEND.includes(parseIsoDate(date).weekday)) {
+    throw validationFailed([fieldError('date', 'holidays.errors.workingDayOnWeekday')], 'A make-up working day is a Saturday or a Sunday; a weekday is a working day already.');
+  }
+}
+
 const nfc = (s: string) => s.normalize('NFC').trim();
 
+/** Adds a day to the calendar. The sysadmin entered it, so it is never provisional. */
 export async function createHoliday(input: HolidayInput): Promise<Holiday> {
+  const kind = input.kind ?? 'holiday';
+  checkKindOnDate(kind, input.date);
   return edit(async () => {
     await checkDateFree(input.date);
-    return Holiday.create({ date: input.date, nameVi: nfc(input.nameVi), nameEn: nfc(input.nameEn) });
+    return Holiday.create({ date: input.date, nameVi: nfc(input.nameVi), nameEn: nfc(input.nameEn), kind, provisional: false });
   });
 }
 
@@ -131,10 +145,12 @@ export async function updateHoliday(id: string, expectedVersion: number | undefi
     const holiday = await Holiday.findByPk(id, { lock: true });
     if (!holiday) throw notFound('Holiday');
     checkVersion(holiday.version, expectedVersion);
+    checkKindOnDate(changes.kind ?? holiday.kind, changes.date ?? holiday.date);
     if (changes.date !== undefined && changes.date !== holiday.date) await checkDateFree(changes.date, holiday.id);
     if (changes.date !== undefined) holiday.date = changes.date;
     if (changes.nameVi !== undefined) holiday.nameVi = nfc(changes.nameVi);
     if (changes.nameEn !== undefined) holiday.nameEn = nfc(changes.nameEn);
+    if (changes.kind !== undefined) holiday.kind = changes.kind;
     await holiday.save();
     return holiday;
   });
@@ -147,6 +163,28 @@ export async function deleteHoliday(id: string, expectedVersion: number | undefi
     if (!holiday) throw notFound('Holiday');
     checkVersion(holiday.version, expectedVersion);
     await holiday.destroy();
+  });
+}
+
+/**
+ * The sysadmin confirms that `year`'s calendar matches the published schedule: every provisional
+ * day of the year stops being provisional, each with its own `holiday.confirmed` audit event
+ * (before/after of `provisional`, the year in the meta) in the one transaction. Confirming a year
+ * with nothing provisional changes nothing and writes nothing.
+ * @returns the number of days confirmed.
+ */
+export async function confirmHolidayYear(year: number): Promise<{ year: number; confirmed: number }> {
+  return edit(async () => {
+    const days = await Holiday.findAll({
+      where: { provisional: true, date: { [Op.between]: [`${year}-01-01`, `${year}-12-31`] } },
+      order: [['date', 'ASC']],
+      lock: true,
+    });
+    for (const day of days) {
+      day.provisional = false;
+      await day.save({ auditAction: 'holiday.confirmed', auditMeta: { year } } as object);
+    }
+    return { year, confirmed: days.length };
   });
 }
 
@@ -164,7 +202,8 @@ export interface SettingValues {
 }
 export type SettingKey = keyof SettingValues;
 export const SETTING_KEYS = ['recurrence', 'business_hours'] as const satisfies readonly SettingKey[];
-export const RECURRENCE_MATCH = ['customer', 'product', 'category'] as const;
+/** What a recurrence setting may match on: the category is not one (domain/recurrence.ts). */
+export const RECURRENCE_MATCH = RECURRENCE_CRITERIA;
 
 export const isSettingKey = (key: string): key is SettingKey => (SETTING_KEYS as readonly string[]).includes(key);
 

@@ -19,6 +19,9 @@ export interface Database {
 
 let current: Database | undefined;
 
+/** The embedded database's one connection (see openDatabase). */
+export const EMBEDDED_POOL_MAX = 1;
+
 /** The process's database. Throws when none is open: a programming error, never a user's. */
 export function db(): Database {
   if (!current) throw new Error('The database is not open.');
@@ -64,9 +67,15 @@ export async function openDatabase(options: {
     embedded = await startEmbedded({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
     url = embedded.url;
   }
-  // The embedded server executes one statement at a time whatever the pool size; a small
-  // pool keeps waiting requests in Node rather than in the socket multiplexer.
-  const s = createSequelize(url, embedded ? Math.min(options.poolMax ?? 5, 5) : options.poolMax ?? 10);
+  // PGlite is one PostgreSQL session. pglite-socket's multiplexer lets several connections
+  // take turns on it, but a connection's extended-protocol messages (Parse/Bind/Execute/Sync)
+  // and its transaction are not kept apart from another's: with two connections, one
+  // connection's unnamed portal is replaced by the other's ("portal does not exist"), and a
+  // transaction's statements run inside whatever the other connection left open. So the
+  // embedded database gets exactly one connection, and Sequelize's pool queues every other
+  // request's work in Node (a transaction holds the connection until it commits). See
+  // docs/ARCHITECTURE.md "Embedded database".
+  const s = createSequelize(url, embedded ? EMBEDDED_POOL_MAX : options.poolMax ?? 10);
   initModels(s);
   const database: Database = {
     sequelize: s,

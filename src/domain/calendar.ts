@@ -104,9 +104,16 @@ export function endOfCalendarDaysFromDate(isoDate: string, days: number, zone: s
   return new Date(memo(endOfDayMs, `${zone} ${isoDate} +${days}`, () => localDay(isoDate, zone).plus({ days }).endOf('day').toMillis()));
 }
 
-/** Whether the local date `isoDate` is neither a weekly rest day nor a holiday in `calendar`. */
+/**
+ * Whether the local date `isoDate` is a working day in `calendar`: a make-up working day (ngày làm
+ * bù, e.g. a Saturday worked in exchange for a weekday given off), or neither a weekly rest day
+ * nor a holiday. Every working-day limit and business-hour clock asks this, so a make-up Saturday
+ * counts in them like any weekday.
+ */
 export function isWorkingDay(isoDate: string, calendar: HolidayCalendar): boolean {
-  return !calendar.weekend.has(parseIsoDate(isoDate).weekday) && !calendar.holidays.has(isoDate);
+  const weekday = parseIsoDate(isoDate).weekday;
+  if (calendar.workingDays?.has(isoDate)) return true;
+  return !calendar.weekend.has(weekday) && !calendar.holidays.has(isoDate);
 }
 
 /** The first working day strictly after the local date `isoDate`. */
@@ -140,8 +147,9 @@ export function addWorkingDays(isoDate: string, days: number, calendar: HolidayC
 /**
  * A working-day limit (e.g. Law 19/2023/QH15 Art. 57: start negotiating within 7 working days):
  * the end (23:59:59.999 in `zone`) of the `days`-th working day after the local date of `from`.
- * Weekly rest days and holidays of `calendar` are skipped. A request received on a Saturday or a
- * holiday is counted exactly like one received on a working day: from the next working day.
+ * Weekly rest days and holidays of `calendar` are skipped; its make-up working days count. A
+ * request received on a Saturday or a holiday is counted exactly like one received on a working
+ * day: from the next working day.
  * `days = 0` means the end of the day of receipt.
  */
 export function endOfWorkingDays(from: Date, days: number, zone: string, calendar: HolidayCalendar): Date {

@@ -4,8 +4,10 @@
  *
  * The list built here is only the *preloaded default*: the sysadmin edits the holiday table in the
  * app, because the Prime Minister fixes some of these days year by year and an employer may pick
- * its own Tết option. Nothing here does I/O; the data is plain constants so it can be seeded,
- * diffed and reviewed.
+ * its own Tết option. Years with a published Tết schedule get that schedule; later years are
+ * computed by the statutory rule and marked provisional until the sysadmin confirms them. The
+ * table also holds make-up working days (ngày làm bù). Nothing here does I/O; the data is plain
+ * constants so it can be seeded, diffed and reviewed.
  */
 import { DateTime } from 'luxon';
 
@@ -20,14 +22,38 @@ export interface PublicHoliday {
 }
 
 /**
+ * The two kinds of day the holiday calendar holds: a day off (`holiday`, compensatory days and
+ * whole official Tết blocks included) and a make-up working day (`working_day`, ngày làm bù: a
+ * Saturday or Sunday worked in exchange for a weekday given off).
+ */
+export const CALENDAR_DAY_KINDS = ['holiday', 'working_day'] as const;
+export type CalendarDayKind = (typeof CALENDAR_DAY_KINDS)[number];
+
+/** One day of the preloaded calendar: a {@link PublicHoliday} with its kind and whether it is provisional. */
+export interface CalendarEntry extends PublicHoliday {
+  readonly kind: CalendarDayKind;
+  /**
+   * Computed from the lunar calendar by the statutory rule because no official schedule is on
+   * file for its year: shown as provisional until the sysadmin confirms the year.
+   */
+  readonly provisional: boolean;
+}
+
+/**
  * What the working-day and business-hour arithmetic needs to know about an organisation's
- * calendar: which local dates are holidays and which ISO weekdays are the weekly rest days.
+ * calendar: which local dates are holidays, which ISO weekdays are the weekly rest days, and
+ * which rest-day dates are worked anyway (make-up working days).
  */
 export interface HolidayCalendar {
   /** Holiday dates as local `YYYY-MM-DD` strings (compensatory days included). */
   readonly holidays: ReadonlySet<string>;
   /** Weekly rest days as luxon/ISO weekday numbers: 1 = Monday … 6 = Saturday, 7 = Sunday. */
   readonly weekend: ReadonlySet<number>;
+  /**
+   * Make-up working days (ngày làm bù) as local `YYYY-MM-DD` strings: dates that are working days
+   * although they fall on a weekly rest day. Absent means none.
+   */
+  readonly workingDays?: ReadonlySet<string>;
 }
 
 /** Saturday and Sunday: the weekly rest days of the civil service and of most Vietnamese offices. */
@@ -51,17 +77,30 @@ export function parseIsoDate(value: string): DateTime {
 }
 
 /**
- * Builds a {@link HolidayCalendar} from holiday dates and weekly rest days.
+ * Builds a {@link HolidayCalendar} from holiday dates, weekly rest days and make-up working days.
  * @param dates local `YYYY-MM-DD` dates; duplicates are harmless.
  * @param weekend ISO weekday numbers (1–7) of the weekly rest days; default Saturday + Sunday.
- * @throws RangeError on a malformed date, a weekday outside 1–7, or a week with no working day
- *   (which would make every working-day count loop forever).
+ * @param workingDays local `YYYY-MM-DD` dates worked although they are rest days (ngày làm bù);
+ *   one on a weekday changes nothing.
+ * @throws RangeError on a malformed date, a weekday outside 1–7, a week with no working day
+ *   (which would make every working-day count loop forever), or a date that is both a holiday and
+ *   a working day.
  */
-export function makeCalendar(dates: Iterable<string>, weekend: Iterable<number> = DEFAULT_WEEKEND): HolidayCalendar {
+export function makeCalendar(
+  dates: Iterable<string>,
+  weekend: Iterable<number> = DEFAULT_WEEKEND,
+  workingDays: Iterable<string> = [],
+): HolidayCalendar {
   const holidays = new Set<string>();
   for (const date of dates) {
     parseIsoDate(date);
     holidays.add(date);
+  }
+  const worked = new Set<string>();
+  for (const date of workingDays) {
+    parseIsoDate(date);
+    if (holidays.has(date)) throw new RangeError(`${date} cannot be both a holiday and a make-up working day`);
+    worked.add(date);
   }
   const rest = new Set<number>();
   for (const day of weekend) {
@@ -71,7 +110,7 @@ export function makeCalendar(dates: Iterable<string>, weekend: Iterable<number> 
     rest.add(day);
   }
   if (rest.size === 7) throw new RangeError('A calendar needs at least one working weekday');
-  return Object.freeze({ holidays, weekend: rest });
+  return Object.freeze({ holidays, weekend: rest, workingDays: worked });
 }
 
 /**
@@ -167,13 +206,17 @@ export function statutoryHolidays(year: number): PublicHoliday[] {
  * days past the end of the whole Tết block.
  * @param holidays holidays of any span; the result is sorted by date.
  * @param weekend ISO weekday numbers of the weekly rest days (default Saturday + Sunday).
+ * @param alreadyOff dates that are off already and need no making up, e.g. an official Tết block
+ *   whose weekend days the Prime Minister's schedule already accounts for; no compensatory day
+ *   lands on one of them.
  */
 export function withCompensatoryDays(
   holidays: readonly PublicHoliday[],
   weekend: Iterable<number> = DEFAULT_WEEKEND,
+  alreadyOff: Iterable<string> = [],
 ): PublicHoliday[] {
   const rest = makeCalendar([], weekend).weekend;
-  const taken = new Set(holidays.map((h) => h.date));
+  const taken = new Set([...holidays.map((h) => h.date), ...alreadyOff]);
   const result = [...holidays];
   for (const holiday of [...holidays].sort((a, b) => a.date.localeCompare(b.date))) {
     const day = parseIsoDate(holiday.date);
@@ -193,25 +236,92 @@ export function withCompensatoryDays(
   return result.sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** All days off of one year, compensatory days included (Saturday + Sunday weekend). */
+/** All days off of one year by the statutory rule, compensatory days included (Saturday + Sunday weekend). */
 export function vietnamHolidaysForYear(year: number): PublicHoliday[] {
   return withCompensatoryDays(statutoryHolidays(year));
+}
+
+/** An official Tết schedule: every day from `from` to `to` (both included, weekends too) is off. */
+export interface OfficialTetBlock {
+  readonly from: string;
+  readonly to: string;
+  /** Make-up working days (ngày làm bù) the schedule sets against the block, if any. */
+  readonly workingDays?: readonly PublicHoliday[];
+}
+
+/**
+ * The Tết blocks the Prime Minister / Ministry of Home Affairs published for the civil service,
+ * as given in `../shared/reference/holidays-vn.md` ("checked against the published schedules").
+ * They replace the statutory eve + four days and the compensatory days that rule would add.
+ * The reference lists no make-up working day for them; the sysadmin adds any the organisation
+ * works (a `working_day` entry).
+ */
+export const OFFICIAL_TET_BLOCKS: Readonly<Record<number, OfficialTetBlock>> = Object.freeze({
+  2024: Object.freeze({ from: '2024-02-08', to: '2024-02-14' }), // Thu 8 – Wed 14 Feb (Tết Sat 10 Feb)
+  2025: Object.freeze({ from: '2025-01-25', to: '2025-02-02' }), // Sat 25 Jan – Sun 2 Feb (Tết Wed 29 Jan)
+  2026: Object.freeze({ from: '2026-02-14', to: '2026-02-22' }), // Sat 14 – Sun 22 Feb (Tết Tue 17 Feb)
+});
+
+/** Every date from `from` to `to`, both included. */
+function datesBetween(from: string, to: string): string[] {
+  const dates: string[] = [];
+  const last = parseIsoDate(to);
+  for (let day = parseIsoDate(from); day <= last; day = day.plus({ days: 1 })) dates.push(day.toISODate() as string);
+  return dates;
+}
+
+/**
+ * The preloaded calendar of one year. A year with an official Tết block gets that block (all its
+ * days, weekends included) and the statutory rule for the other holidays, and nothing is
+ * provisional. Any other year is the statutory rule throughout, every day `provisional` until
+ * the sysadmin checks it against the published schedule and confirms the year.
+ * @throws RangeError for a year without an entry in {@link VIETNAM_LUNAR_DATES}.
+ */
+export function preloadedCalendarForYear(year: number): CalendarEntry[] {
+  const block = OFFICIAL_TET_BLOCKS[year];
+  const entry = (kind: CalendarDayKind, provisional: boolean) => (h: PublicHoliday): CalendarEntry => ({
+    date: h.date,
+    name_vi: h.name_vi,
+    name_en: h.name_en,
+    kind,
+    provisional,
+  });
+  if (block === undefined) return vietnamHolidaysForYear(year).map(entry('holiday', true));
+  const tet = datesBetween(block.from, block.to).map((date) => ({ date, name_vi: TET_VI, name_en: TET_EN }));
+  const others = statutoryHolidays(year).filter((h) => h.name_vi !== TET_VI);
+  return [
+    ...withCompensatoryDays(others, DEFAULT_WEEKEND, tet.map((h) => h.date)).map(entry('holiday', false)),
+    ...tet.map(entry('holiday', false)),
+    ...(block.workingDays ?? []).map(entry('working_day', false)),
+  ].sort((a, b) => a.date.localeCompare(b.date));
 }
 
 /** First and last year of the preloaded list. */
 export const PRELOADED_YEARS = Object.freeze({ from: 2024, to: 2030 });
 
 /**
- * The preloaded Vietnamese public holidays for 2024–2030, sorted by date, compensatory days
- * included. Frozen because it is shared module state: copy it before editing.
+ * The preloaded holiday calendar for 2024–2030, sorted by date: official Tết blocks where
+ * published, the statutory rule (provisional) elsewhere, compensatory days included. Frozen
+ * because it is shared module state: copy it before editing.
+ *
+ * Migrations 0002 and 0004 preload a new database from it, and 0004 corrects a database loaded
+ * with the earlier list. A later change to this list reaches a new database by itself but an
+ * existing one only through a new migration that applies the difference.
  */
-export const VIETNAM_PUBLIC_HOLIDAYS: readonly PublicHoliday[] = Object.freeze(
-  Array.from({ length: PRELOADED_YEARS.to - PRELOADED_YEARS.from + 1 }, (_, i) =>
-    vietnamHolidaysForYear(PRELOADED_YEARS.from + i),
-  )
+export const VIETNAM_PRELOADED_CALENDAR: readonly CalendarEntry[] = Object.freeze(
+  Array.from({ length: PRELOADED_YEARS.to - PRELOADED_YEARS.from + 1 }, (_, i) => preloadedCalendarForYear(PRELOADED_YEARS.from + i))
     .flat()
-    .map((holiday) => Object.freeze(holiday)),
+    .map((day) => Object.freeze(day)),
 );
 
-/** The preloaded list as a calendar with a Saturday + Sunday weekend. */
-export const VIETNAM_DEFAULT_CALENDAR: HolidayCalendar = makeCalendar(VIETNAM_PUBLIC_HOLIDAYS.map((h) => h.date));
+/** The days off of {@link VIETNAM_PRELOADED_CALENDAR} (no make-up working days), as date and names. */
+export const VIETNAM_PUBLIC_HOLIDAYS: readonly PublicHoliday[] = Object.freeze(
+  VIETNAM_PRELOADED_CALENDAR.filter((day) => day.kind === 'holiday').map(({ date, name_vi, name_en }) => Object.freeze({ date, name_vi, name_en })),
+);
+
+/** The preloaded calendar with a Saturday + Sunday weekend. */
+export const VIETNAM_DEFAULT_CALENDAR: HolidayCalendar = makeCalendar(
+  VIETNAM_PUBLIC_HOLIDAYS.map((h) => h.date),
+  DEFAULT_WEEKEND,
+  VIETNAM_PRELOADED_CALENDAR.filter((day) => day.kind === 'working_day').map((day) => day.date),
+);

@@ -63,7 +63,8 @@ export interface CaseFacts {
 export type Guard = (facts: CaseFacts, input: TransitionInput) => FieldError[];
 
 /** The ability action a user needs to take an edge (checked against the case, so rules can look at its status). */
-export type EdgeAction = 'transition' | 'review' | 'respond' | 'hold';
+export const EDGE_ACTIONS = ['transition', 'review', 'respond', 'hold'] as const;
+export type EdgeAction = (typeof EDGE_ACTIONS)[number];
 
 export interface Edge {
   from: Stage;
@@ -83,6 +84,13 @@ const noteGiven: Guard = (_f, i) => need(Boolean(i.note?.trim()), 'note', 'workf
 /** Leaving intake records the acknowledgment if nothing did before: by email when the customer has one, else the officer says how. */
 const acknowledgment: Guard = (f, i) =>
   need(Boolean(f.acknowledgedAt) || f.customerHasEmail || Boolean(i.acknowledgedVia), 'acknowledgedVia', 'workflow.missing.acknowledgment');
+
+/**
+ * "By e-mail" only to a customer who has an address: leaving intake records the channel given as
+ * the acknowledgment (and, closing on the spot, as the reply), so it must be one that happened.
+ */
+const channelPossible: Guard = (f, i) =>
+  need(i.acknowledgedVia !== 'email' || f.customerHasEmail, 'acknowledgedVia', 'workflow.missing.acknowledgmentNoEmail');
 
 /** A time-barred complaint proceeds only with a recorded decision. */
 const timeBarredDecided = (wanted: TimeBarredDecision): Guard => (f, i) => {
@@ -110,9 +118,9 @@ const onlyWhen = (when: (f: CaseFacts) => boolean, e: Edge): Edge => ({ ...e, wh
  * (e.g. findings before investigation → solution) instead of editing the table.
  */
 export const EDGES: Edge[] = [
-  edge('intake', 'investigation', 'transition', COMPLAINT, acknowledgment, timeBarredDecided('accept')),
-  onlyWhen((f) => f.timeBarred, edge('intake', 'closed', 'transition', COMPLAINT, acknowledgment, timeBarredDecided('answer_time_barred'), noteGiven, noOpenRegulatoryReview)),
-  edge('intake', 'closed', 'transition', FEEDBACK, noteGiven, noOpenRegulatoryReview),
+  edge('intake', 'investigation', 'transition', COMPLAINT, acknowledgment, channelPossible, timeBarredDecided('accept')),
+  onlyWhen((f) => f.timeBarred, edge('intake', 'closed', 'transition', COMPLAINT, acknowledgment, channelPossible, timeBarredDecided('answer_time_barred'), noteGiven, noOpenRegulatoryReview)),
+  edge('intake', 'closed', 'transition', FEEDBACK, channelPossible, noteGiven, noOpenRegulatoryReview),
   edge('investigation', 'solution', 'transition', COMPLAINT),
   edge('solution', 'review', 'transition', COMPLAINT),
   edge('review', 'response', 'review', COMPLAINT),

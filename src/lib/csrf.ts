@@ -14,9 +14,14 @@ const ANON_COOKIE = 'casebook.anon';
  */
 export function csrfProtection(config: Config) {
   const sessionCookie = sessionCookieName(config);
+  const sessionIdentifier = (req: Request): string =>
+    req.authKind === 'session' ? (req.cookies?.[sessionCookie] as string) : ((req.cookies?.[ANON_COOKIE] as string | undefined) ?? '');
   const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
     getSecret: () => config.sessionSecret,
-    getSessionIdentifier: (req) => (req.cookies?.[sessionCookie] as string | undefined) ?? (req.cookies?.[ANON_COOKIE] as string | undefined) ?? '',
+    // Bound to the session only when its cookie actually signed the request in: a stale cookie
+    // (expired, revoked, gone after a restart) is cleared by authenticateRequest, so binding to
+    // it would make the sign-in form it rendered fail on submit ("form expired").
+    getSessionIdentifier: (req) => sessionIdentifier(req),
     cookieName: config.secureCookies ? '__Host-casebook.csrf' : 'casebook.csrf',
     cookieOptions: { sameSite: 'lax', secure: config.secureCookies, httpOnly: true, path: '/' },
     getCsrfTokenFromRequest: (req) => {
@@ -24,12 +29,12 @@ export function csrfProtection(config: Config) {
       const fromHeader = req.headers['x-csrf-token'];
       return typeof fromForm === 'string' ? fromForm : typeof fromHeader === 'string' ? fromHeader : undefined;
     },
-    skipCsrfProtection: (req) => req.authKind === 'api' || (req.path.startsWith('/api/') && !req.cookies?.[sessionCookie]),
+    skipCsrfProtection: (req) => req.authKind === 'api' || (req.path.startsWith('/api/') && req.authKind !== 'session'),
   });
 
   /** Makes sure an anonymous visitor has an id to bind the sign-in form's token to. */
   function ensureIdentifier(req: Request, res: Response): void {
-    if (req.cookies?.[sessionCookie] || req.cookies?.[ANON_COOKIE]) return;
+    if (req.authKind === 'session' || req.cookies?.[ANON_COOKIE]) return;
     const id = randomBytes(18).toString('base64url');
     req.cookies[ANON_COOKIE] = id;
     res.cookie(ANON_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' });

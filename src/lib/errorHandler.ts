@@ -32,6 +32,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -97,6 +98,27 @@ export function toProblem(err: unknown): Problem {
   return problem(500, 'internal', 'Something went wrong on our side. The error was logged with the request id.');
 }
 
+/**
+ * What an operator needs to find a 500's cause: for a database error, PostgreSQL's message,
+ * SQLSTATE and the table/constraint/routine it names — never the SQL's bound values, the
+ * statement text or the error's `detail` (they may hold personal data). Otherwise the stack.
+ */
+export function describeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { error: String(err) };
+  const parent = (err as { parent?: unknown }).parent ?? (err as { original?: unknown }).original;
+  const pg = (parent && typeof parent === 'object' ? parent : err) as { code?: unknown; message?: unknown; table?: unknown; constraint?: unknown; routine?: unknown; severity?: unknown };
+  const out: Record<string, unknown> = { error: err.name };
+  if (typeof pg.code === 'string' && /^[0-9A-Z]{5}$/.test(pg.code)) {
+    out.sqlstate = pg.code;
+    // PostgreSQL ends some messages with the offending input (`…type uuid: "abc"`): that is a value.
+    out.dbMessage = typeof pg.message === 'string' ? pg.message.replace(/: ".*"$/s, ': "[value]"') : undefined;
+    for (const k of ['table', 'constraint', 'routine', 'severity'] as const) if (typeof pg[k] === 'string') out[k] = pg[k];
+  } else out.message = err.message;
+  // The stack's first line repeats the message: keep only the frames.
+  out.stack = ((parent instanceof Error ? parent.stack : undefined) ?? err.stack)?.split('\n').slice(1).join('\n');
+  return out;
+}
+
 async function auditDenial(err: AppError): Promise<void> {
   if (!err.denial) return;
   try {
@@ -125,7 +147,7 @@ export interface ErrorPageRenderer {
 export function errorHandler(renderPage: ErrorPageRenderer) {
   return async (err: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
     const p = toProblem(err);
-    if (p.status >= 500) logger.error('request failed', { requestId: req.requestId, error: err instanceof Error ? err.stack : String(err) });
+    if (p.status >= 500) logger.error('request failed', { requestId: req.requestId, method: req.method, path: req.baseUrl + req.path, ...describeError(err) });
     if (err instanceof AppError && err.status === 403) await auditDenial(err);
     if (res.headersSent) return void res.end();
     for (const [k, v] of Object.entries(p.headers ?? {})) res.setHeader(k, v);

@@ -1,20 +1,23 @@
 import { translator } from './i18n';
 
 /** Stable machine codes of API.md; clients switch on these, so never rename one. */
-export type ErrorCode =
-  | 'validation_failed'
-  | 'not_found'
-  | 'forbidden'
-  | 'unauthenticated'
-  | 'invalid_transition'
-  | 'conflict'
-  | 'immutable_record'
-  | 'signature_invalid'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'service_unavailable'
-  | 'internal';
+export const ERROR_CODES = [
+  'validation_failed',
+  'not_found',
+  'forbidden',
+  'unauthenticated',
+  'invalid_transition',
+  'conflict',
+  'immutable_record',
+  'signature_invalid',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'precondition_required',
+  'service_unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface FieldError {
   path: string;
@@ -80,5 +83,7 @@ export const payloadTooLarge = (message = 'The request body is too large.') =>
   new AppError(413, 'payload_too_large', message);
 export const unsupportedMediaType = (message = 'This content type is not supported.') =>
   new AppError(415, 'unsupported_media_type', message);
+export const preconditionRequired = (message: string) =>
+  new AppError(428, 'precondition_required', message, [{ path: 'version', message: 'Required: If-Match header or version.' }]);
 export const rateLimited = (retryAfterSeconds: number, message = 'Too many attempts. Try again later.') =>
   new AppError(429, 'rate_limited', message, undefined, { 'Retry-After': String(retryAfterSeconds) });

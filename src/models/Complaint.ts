@@ -8,14 +8,36 @@ import {
   type Sequelize,
 } from 'sequelize';
 import type { Category, Channel, ContactChannel, Harm, Kind, Severity, TimeBarredDecision } from '../domain/entries';
+import type { RecurrenceCriterion } from '../domain/recurrence';
 import type { Stage } from '../domain/workflow';
 import { audited } from './audited';
 import type { Customer } from './Customer';
 
+/** `category`: only in entries logged before migration 0006, when the category alone counted. */
+export type RecurrenceMatchedBy = RecurrenceCriterion | 'category';
+
+/**
+ * One earlier complaint that made this one recurring: which criteria matched, and the value each
+ * matched on (`lotRef: 'L-77'`), so the case can say "same lot L-77 as KN-2026-000031".
+ * Entries logged before 0006 have `matchedBy` only.
+ */
+export interface RecurrenceMatch {
+  id: string;
+  reference: string;
+  receivedAt: string;
+  matchedBy: RecurrenceMatchedBy[];
+  customerId?: string;
+  productRef?: string;
+  lotRef?: string;
+  supplierRef?: string;
+}
+
 export interface Recurrence {
   periodDays: number;
-  matchedBy: Array<'customer' | 'product' | 'category'>;
-  earlier: Array<{ id: string; reference: string; receivedAt: string; matchedBy: Array<'customer' | 'product' | 'category'> }>;
+  /** Every criterion that matched some earlier entry. */
+  matchedBy: RecurrenceMatchedBy[];
+  /** Newest first, at most 20. */
+  earlier: RecurrenceMatch[];
 }
 
 /** An entry of the feedback log book: a complaint (full procedure) or feedback (answered on the spot). */

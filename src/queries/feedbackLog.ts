@@ -16,7 +16,7 @@ export interface FeedbackLogEntry {
   subject: string;
   category: Category;
   severity: Severity;
-  /** The assignee, else the user who logged the entry (null when neither is known). */
+  /** The assignee (the case handler); null while the case is unassigned. */
   handlerName: string | null;
   status: Stage;
   heldStatus: Stage | null;
@@ -72,13 +72,12 @@ export async function* feedbackLogBatches(range: FeedbackLogRange, batchSize = F
               c.received_at AS "receivedAt", c.channel,
               cu.code AS "customerCode", cu.name AS "customerName",
               c.subject, c.category, c.severity,
-              COALESCE(a.name, cb.name) AS "handlerName",
+              a.name AS "handlerName",
               c.status, c.held_status AS "heldStatus", c.resolution,
               c.resolved_at AS "resolvedAt", c.closed_at AS "closedAt", c.due_resolution_at AS "dueResolutionAt"
          FROM complaints c
          JOIN customers cu ON cu.id = c.customer_id
          LEFT JOIN users a ON a.id = c.assignee_id
-         LEFT JOIN users cb ON cb.id = c.created_by
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY c.kind, c.ref_year, c.ref_number
         LIMIT :limit`,

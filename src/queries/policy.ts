@@ -1,19 +1,20 @@
 import type { BusinessHours } from '../domain/calendar';
 import type { ClockContext, StageTarget } from '../domain/deadlines';
 import type { Severity, Tier } from '../domain/entries';
-import { makeCalendar, type HolidayCalendar } from '../domain/holidays';
+import { DEFAULT_WEEKEND, makeCalendar, type HolidayCalendar } from '../domain/holidays';
+import { readRecurrenceSetting, type RecurrenceSetting } from '../domain/recurrence';
 import type { SlaStage } from '../domain/workflow';
 import { Holiday, Setting, SlaPolicy } from '../models';
 
-export interface RecurrenceSetting {
-  periodDays: number;
-  match: Array<'customer' | 'product' | 'category'>;
-}
+export type { RecurrenceSetting };
 
 interface Snapshot {
   loadedAt: number;
   policies: SlaPolicy[];
-  /** Built once per snapshot: parsing the holiday dates on every intake costs more than the rest of the clocks. */
+  /**
+   * Built once per snapshot: parsing the holiday dates on every intake costs more than the rest of
+   * the clocks. Holds the days off and the make-up working days (`kind = 'working_day'`).
+   */
   calendar: HolidayCalendar;
   hours: BusinessHours;
   recurrence: RecurrenceSetting;
@@ -31,15 +32,20 @@ let snapshotAt = 0;
 async function load(): Promise<Snapshot> {
   // One after the other: called inside a transaction, all three run on its single connection.
   const policies = await SlaPolicy.findAll();
-  const holidays = await Holiday.findAll({ attributes: ['date'] });
+  const days = await Holiday.findAll({ attributes: ['date', 'kind'] });
   const settings = await Setting.findAll();
   const setting = <T>(key: string, fallback: T): T => (settings.find((s) => s.key === key)?.value as T | undefined) ?? fallback;
   return {
     loadedAt: Date.now(),
     policies,
-    calendar: makeCalendar(holidays.map((h) => h.date)),
+    calendar: makeCalendar(
+      days.filter((d) => d.kind !== 'working_day').map((d) => d.date),
+      DEFAULT_WEEKEND,
+      days.filter((d) => d.kind === 'working_day').map((d) => d.date),
+    ),
     hours: setting<BusinessHours>('business_hours', { start: '08:00', end: '17:00' }),
-    recurrence: setting<RecurrenceSetting>('recurrence', { periodDays: 90, match: ['customer', 'product', 'category'] }),
+    // A value stored before migration 0006 may still name `category`: it is ignored.
+    recurrence: readRecurrenceSetting(settings.find((s) => s.key === 'recurrence')?.value),
   };
 }
 

@@ -60,6 +60,18 @@ describe('web sign-in', () => {
     expect(res.text).toContain('Email hoặc mật khẩu không đúng.');
   });
 
+  it('after 5 wrong passwords from this address shows the rate-limit message with Retry-After, even for the right one', async () => {
+    const user = await buildUser();
+    const agent = request.agent(t.app);
+    const page = await agent.get('/login?lang=en');
+    const post = (password: string) => agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password });
+    for (let i = 0; i < 5; i++) expect((await post(`wrong-${i}-password`)).status).toBe(401);
+    const res = await post(TEST_PASSWORD);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.text).toContain('Too many failed sign-ins.');
+  });
+
   it('never redirects off-site after sign-in', async () => {
     const user = await buildUser();
     const agent = request.agent(t.app);
@@ -99,6 +111,47 @@ describe('web sign-in', () => {
     const { agent } = await signInAgent(user.email);
     expect((await agent.post('/logout').type('form').send({})).status).toBe(403);
     expect((await agent.get('/')).status).toBe(200);
+  });
+
+  it('signs in at the first try through the form when the browser still holds a revoked session cookie', async () => {
+    const user = await buildUser();
+    const { agent } = await signInAgent(user.email);
+    await AuthToken.update({ revokedAt: new Date() }, { where: { userId: user.id } });
+    const page = await agent.get('/login');
+    expect(page.status).toBe(200);
+    const cleared = (page.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('casebook.sid='));
+    expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970/);
+    const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD, next: '/' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/');
+    expect((await agent.get('/')).status).toBe(200);
+  });
+
+  it('signs in at the first try with a stale session cookie and no other cookie, even if the browser keeps sending it', async () => {
+    const user = await buildUser();
+    const stale = `casebook.sid=${'s'.repeat(43)}`;
+    const page = await t.request().get('/login').set('Cookie', stale);
+    expect(page.status).toBe(200);
+    const fresh = (page.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).filter((c) => !c.startsWith('casebook.sid='));
+    // The browser honoured the clearing of the stale cookie…
+    const res = await t.request().post('/login').set('Cookie', fresh.join('; ')).type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+    expect(res.status).toBe(303);
+    // …or did not (a __Host- cookie cleared without Secure is ignored): either way the form works.
+    const kept = await t.request().post('/login').set('Cookie', [stale, ...fresh].join('; ')).type('form').send({ _csrf: csrfFrom(page.text), email: user.email, password: TEST_PASSWORD });
+    expect(kept.status).toBe(303);
+    expect(await AuthToken.count({ where: { userId: user.id, kind: 'session' } })).toBe(2);
+    // The stale cookie does not open a way around CSRF: without the token the form is still refused.
+    const forged = await t.request().post('/login').set('Cookie', [stale, ...fresh].join('; ')).type('form').send({ email: user.email, password: TEST_PASSWORD });
+    expect(forged.status).toBe(403);
+  });
+
+  it('sends Cache-Control: no-store with every page and API answer for a signed-in user', async () => {
+    const user = await buildUser();
+    const { agent } = await signInAgent(user.email);
+    for (const path of ['/', '/api/v1/me', '/no-such-page']) {
+      const res = await agent.get(path);
+      expect([path, res.headers['cache-control']]).toEqual([path, 'no-store']);
+    }
   });
 
   it('an API call made with the session cookie needs the CSRF header for writes', async () => {

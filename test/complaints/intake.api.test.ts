@@ -5,7 +5,7 @@ import { intakeComplaint } from '../../src/commands/complaintIntaker';
 import { AuditEvent, Complaint, ComplaintStage, Customer } from '../../src/models';
 import { useTestApp } from '../support/app';
 import { asActor } from '../support/context';
-import { buildComplaint, buildCustomer, entryBody, signedIn } from '../support/factories';
+import { buildComplaint, buildCustomer, buildUser, entryBody, signedIn } from '../support/factories';
 
 const t = useTestApp();
 
@@ -76,15 +76,79 @@ describe('POST /api/v1/complaints', () => {
     expect(res.body.due.negotiationStartAt).toBeNull();
   });
 
-  it('flags an entry as recurring and lists the earlier entries of the same customer, product or category', async () => {
+  it('flags an entry as recurring and lists the earlier entries of the same customer or product, with the values matched', async () => {
     const { auth } = await signedIn(['intake']);
     const customer = await buildCustomer();
     const first = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { receivedAt: '2026-10-01T09:00:00+07:00', incidentDate: '2026-09-30', productRef: 'MLN-200' }));
     const second = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { productRef: 'MLN-200' }));
     expect(second.body.recurring).toBe(true);
     const detail = await t.request().get(`/api/v1/complaints/${second.body.id}`).set(auth);
-    expect(detail.body.recurrence.earlier).toContainEqual(expect.objectContaining({ id: first.body.id, matchedBy: ['customer', 'product', 'category'] }));
+    expect(detail.body.recurrence.earlier).toContainEqual(expect.objectContaining({ id: first.body.id, matchedBy: ['customer', 'product'], customerId: customer.id, productRef: 'MLN-200' }));
     expect(detail.body.earlierEntries.map((e: { id: string }) => e.id)).toContain(first.body.id);
+  });
+
+  it('does not count the category alone as recurrence: a new customer with an unrelated product is not recurring', async () => {
+    const { auth } = await signedIn(['intake']);
+    // Six unrelated complaints of other customers in the same category, days before.
+    for (let i = 0; i < 6; i++) {
+      const other = await buildCustomer();
+      const res = await t.request().post('/api/v1/complaints').set(auth).send(entry(other.id, { receivedAt: `2026-10-2${i}T09:00:00+07:00`, productRef: `MLN-${i}` }));
+      expect(res.status).toBe(201);
+    }
+    const newcomer = await buildCustomer();
+    const kettle = await t.request().post('/api/v1/complaints').set(auth).send(entry(newcomer.id, { subject: 'Ấm siêu tốc phát nổ', productRef: 'AST-17' }));
+    expect(kettle.status).toBe(201);
+    expect(kettle.body.recurring).toBe(false);
+    const detail = await t.request().get(`/api/v1/complaints/${kettle.body.id}`).set(auth);
+    expect(detail.body.recurrence).toBeNull();
+  });
+
+  it("recurs on the same lot or the same supplier as another customer's complaint, and says which and on what value", async () => {
+    const { auth } = await signedIn(['intake']);
+    const a = await buildCustomer();
+    const b = await buildCustomer();
+    const c = await buildCustomer();
+    const lot = await t.request().post('/api/v1/complaints').set(auth).send(entry(a.id, { receivedAt: '2026-10-20T09:00:00+07:00', productRef: 'AST-1', lotRef: 'L-77' }));
+    const supplier = await t.request().post('/api/v1/complaints').set(auth).send(entry(b.id, { receivedAt: '2026-10-25T09:00:00+07:00', productRef: 'BNL-2', supplierRef: 'NCC-9' }));
+    const later = await t.request().post('/api/v1/complaints').set(auth).send(entry(c.id, { productRef: 'TL-300', lotRef: 'L-77', supplierRef: 'NCC-9' }));
+    expect(later.status).toBe(201);
+    expect(later.body.recurring).toBe(true);
+    const detail = await t.request().get(`/api/v1/complaints/${later.body.id}`).set(auth);
+    expect(detail.body.recurrence).toEqual({
+      periodDays: 90,
+      matchedBy: ['lot', 'supplier'],
+      earlier: [
+        { id: supplier.body.id, reference: supplier.body.reference, receivedAt: '2026-10-25T02:00:00.000Z', matchedBy: ['supplier'], supplierRef: 'NCC-9' },
+        { id: lot.body.id, reference: lot.body.reference, receivedAt: '2026-10-20T02:00:00.000Z', matchedBy: ['lot'], lotRef: 'L-77' },
+      ],
+    });
+    expect(detail.body.earlierEntries).toEqual(expect.arrayContaining([expect.objectContaining({ id: lot.body.id, matchedBy: ['lot'] })]));
+    // A feedback entry about the same lot is not an earlier complaint.
+    const feedback = await t.request().post('/api/v1/complaints').set(auth).send(entry(a.id, { kind: 'feedback', receivedAt: '2026-11-01T09:00:00+07:00', lotRef: 'L-88' }));
+    expect(feedback.status).toBe(201);
+    expect((await t.request().post('/api/v1/complaints').set(auth).send(entry((await buildCustomer()).id, { lotRef: 'L-88' }))).body.recurring).toBe(false);
+  });
+
+  it('assigns a case only to an active user who holds quality: a sysadmin, an intake officer, an inactive user are 400 naming assigneeId', async () => {
+    const { auth } = await signedIn(['intake']);
+    const customer = await buildCustomer();
+    const sysadmin = await buildUser({ roles: ['sysadmin'] });
+    const officer = await buildUser({ roles: ['intake'] });
+    const retired = await buildUser({ roles: ['quality'], active: false });
+    const before = await Complaint.count();
+    for (const user of [sysadmin, officer, retired]) {
+      const res = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { assigneeId: user.id }));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['assigneeId']);
+    }
+    const refused = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { assigneeId: sysadmin.id }));
+    expect(refused.body.errors[0].message).toMatch(/quality/);
+    expect(await Complaint.count()).toBe(before);
+    const handler = await buildUser({ roles: ['quality', 'dept_head'] });
+    const ok = await t.request().post('/api/v1/complaints').set(auth).send(entry(customer.id, { assigneeId: handler.id }));
+    expect(ok.status).toBe(201);
+    expect(ok.body.assigneeId).toBe(handler.id);
   });
 
   it('creates the customer inline, with a generated code', async () => {
@@ -221,11 +285,28 @@ describe('PATCH /api/v1/complaints/:id', () => {
     expect(stale.status).toBe(409);
   });
 
+  it('reassigns only to a quality user: a sysadmin is 400 naming assigneeId and changes nothing', async () => {
+    const { auth } = await signedIn(['quality']);
+    const c = await buildComplaint();
+    const sysadmin = await buildUser({ roles: ['sysadmin'] });
+    const refused = await t.request().patch(`/api/v1/complaints/${c.id}`).set(auth).send({ assigneeId: sysadmin.id, version: c.version });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('validation_failed');
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['assigneeId']);
+    expect((await Complaint.findByPk(c.id))!).toMatchObject({ assigneeId: null, version: c.version });
+    const handler = await buildUser({ roles: ['quality'] });
+    const ok = await t.request().patch(`/api/v1/complaints/${c.id}`).set(auth).send({ assigneeId: handler.id, version: c.version });
+    expect(ok.status).toBe(200);
+    expect(ok.body.assigneeId).toBe(handler.id);
+    // Unassigning needs no check.
+    expect((await t.request().patch(`/api/v1/complaints/${c.id}`).set(auth).send({ assigneeId: null, version: ok.body.version })).body.assigneeId).toBeNull();
+  });
+
   it('lets the intake officer edit only while the entry is in intake', async () => {
     const intake = await signedIn(['intake']);
     const c = await buildComplaint();
-    expect((await t.request().patch(`/api/v1/complaints/${c.id}`).set(intake.auth).send({ severity: 'high' })).status).toBe(200);
+    expect((await t.request().patch(`/api/v1/complaints/${c.id}`).set(intake.auth).send({ severity: 'high', version: c.version })).status).toBe(200);
     await Complaint.update({ status: 'investigation' }, { where: { id: c.id }, hooks: false });
-    expect((await t.request().patch(`/api/v1/complaints/${c.id}`).set(intake.auth).send({ severity: 'low' })).status).toBe(403);
+    expect((await t.request().patch(`/api/v1/complaints/${c.id}`).set(intake.auth).send({ severity: 'low', version: c.version + 1 })).status).toBe(403);
   });
 });

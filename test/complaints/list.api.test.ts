@@ -120,7 +120,7 @@ describe('customers API', () => {
     const { auth } = await signedIn(['quality']);
     const customer = await buildCustomer({ name: 'Lê Văn Cũ' });
     const c = await buildComplaint({ customerId: customer.id });
-    await t.request().patch(`/api/v1/customers/${customer.id}`).set(auth).send({ name: 'Lê Văn Mới' });
+    await t.request().patch(`/api/v1/customers/${customer.id}`).set(auth).send({ name: 'Lê Văn Mới', version: customer.version });
     expect(refs((await t.request().get('/api/v1/complaints').query({ q: 'le van moi' }).set(auth)).body)).toEqual([c.reference]);
   });
 });

@@ -421,7 +421,7 @@ describe('the case page', () => {
     const quality = await agentFor(['quality']);
     const asQuality = await quality.agent.get(`/complaints/${c.id}`);
     expect(forms(asQuality.text)).toEqual(['investigation', 'on_hold']);
-    expect(asQuality.text).toContain('Chuyển sang điều tra');
+    expect(asQuality.text).toContain('Chuyển sang xác thực và điều tra');
     expect(asQuality.text).toContain('Tạm dừng hồ sơ');
 
     const auditor = await agentFor(['auditor']);
@@ -485,7 +485,7 @@ describe('the case page', () => {
     const res = await agent.post(`/complaints/${c.id}/transitions`).type('form').send({ _csrf: csrfFrom(page.text), to: 'investigation', version: String(c.version), acknowledgedVia: '' });
     expect(res.status).toBe(409);
     expect(res.text).toContain('Chưa thể chuyển giai đoạn. Còn thiếu:');
-    expect(res.text).toContain('<li>Khách hàng không có email: cho biết đã xác nhận tiếp nhận qua kênh nào (điện thoại, trực tiếp, thư).</li>');
+    expect(res.text).toContain('<a href="#field-acknowledgedVia" data-testid="error-link">Đã xác nhận tiếp nhận với khách hàng qua</a>: Khách hàng không có email: cho biết đã xác nhận tiếp nhận qua kênh nào (điện thoại, trực tiếp, thư).</li>');
     expect(res.text).toMatch(/class="transition-form has-errors" novalidate data-testid="transition-investigation"/);
     expect(res.text).toMatch(/<select name="acknowledgedVia" aria-invalid="true">/);
     expect((await Complaint.findByPk(c.id))!.status).toBe('intake');
@@ -626,6 +626,73 @@ describe('the case page', () => {
     expect(res.text).toContain('cùng khách hàng');
   });
 
+  it('says why a case recurs: "cùng lô L-77 với KN-…" linking the earlier case, in both languages', async () => {
+    const { agent } = await agentFor(['quality']);
+    const earlierLot = await buildComplaint({ receivedAt: new Date(Date.now() - 2 * 86_400_000), productRef: 'AST-P1', lotRef: 'L-77' });
+    const earlierSupplier = await buildComplaint({ receivedAt: new Date(Date.now() - 86_400_000), productRef: 'AST-P2', supplierRef: 'NCC-Sao-Mai' });
+    const c = await buildComplaint({ productRef: 'AST-P3', lotRef: 'L-77', supplierRef: 'NCC-Sao-Mai' });
+    expect(c.recurring).toBe(true);
+    const res = await agent.get(`/complaints/${c.id}`);
+    const matches = [...res.text.matchAll(/<li data-testid="recurrence-match">([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim());
+    expect(matches).toEqual([
+      expect.stringMatching(new RegExp(`^cùng nhà cung cấp NCC-Sao-Mai với <a href="/complaints/${earlierSupplier.id}">${earlierSupplier.reference}</a>`)),
+      expect.stringMatching(new RegExp(`^cùng lô L-77 với <a href="/complaints/${earlierLot.id}">${earlierLot.reference}</a>`)),
+    ]);
+    // The earlier-entries table says the same for each.
+    expect(res.text).toMatch(new RegExp(`<a href="/complaints/${earlierLot.id}">${earlierLot.reference}</a>[\\s\\S]*?cùng lô L-77</td>`));
+    const en = await agent.get(`/complaints/${c.id}?lang=en`);
+    expect(en.text).toMatch(new RegExp(`same lot L-77 as <a href="/complaints/${earlierLot.id}">${earlierLot.reference}</a>`));
+    expect(en.text).toMatch(new RegExp(`same supplier NCC-Sao-Mai as <a href="/complaints/${earlierSupplier.id}">${earlierSupplier.reference}</a>`));
+  });
+
+  it('does not offer "by email" for a customer without an address, in the transition and first-reply forms', async () => {
+    const { agent } = await agentFor(['quality']);
+    const select = (html: string, form: string, name: string) => new RegExp(`data-testid="${form}"[\\s\\S]*?<select name="${name}"[\\s\\S]*?</select>`).exec(html)?.[0] ?? '';
+    const noEmail = await buildComplaint({ customerId: (await buildCustomer({ email: null })).id });
+    const page = await agent.get(`/complaints/${noEmail.id}`);
+    const ack = select(page.text, 'transition-investigation', 'acknowledgedVia');
+    const reply = select(page.text, 'first-reply-form', 'via');
+    expect(ack).toContain('value="phone"');
+    expect(reply).toContain('value="post"');
+    expect(ack).not.toContain('value="email"');
+    expect(reply).not.toContain('value="email"');
+    // Posted anyway, the refusal names the field next to it.
+    const refused = await agent.post(`/complaints/${noEmail.id}/transitions`).type('form').send({ _csrf: csrfFrom(page.text), to: 'investigation', acknowledgedVia: 'email', version: String(noEmail.version) });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toMatch(/<select name="acknowledgedVia" aria-invalid="true"/);
+    expect(refused.text).toContain('Khách hàng không có địa chỉ email');
+    expect((await Complaint.findByPk(noEmail.id))!.status).toBe('intake');
+
+    const withEmail = await buildComplaint({ customerId: (await buildCustomer({ email: 'thu@example.vn' })).id });
+    const other = await agent.get(`/complaints/${withEmail.id}`);
+    expect(select(other.text, 'transition-investigation', 'acknowledgedVia')).toContain('value="email"');
+    expect(select(other.text, 'first-reply-form', 'via')).toContain('value="email"');
+  });
+
+  it('offers only active quality users as assignees, on the intake and the edit form', async () => {
+    const { agent } = await agentFor(['quality']);
+    const handler = await buildUser({ roles: ['quality'], name: 'Đặng Thị Xử Lý' });
+    const sysadmin = await buildUser({ roles: ['sysadmin'], name: 'Vũ Văn Quản Trị' });
+    const officer = await buildUser({ roles: ['intake'], name: 'Lý Thị Tiếp Nhận' });
+    const retired = await buildUser({ roles: ['quality'], name: 'Hà Văn Nghỉ', active: false });
+    const c = await buildComplaint();
+    for (const path of ['/complaints/new', `/complaints/${c.id}/edit`]) {
+      const res = await agent.get(path);
+      expect(res.status).toBe(200);
+      const options = /<select name="assigneeId"[\s\S]*?<\/select>/.exec(res.text)?.[0] ?? '';
+      expect(options).toContain(`value="${handler.id}"`);
+      for (const u of [sysadmin, officer, retired]) expect(options).not.toContain(u.id);
+    }
+    // Posted anyway, the edit form says so next to the field.
+    const form = await agent.get(`/complaints/${c.id}/edit`);
+    const refused = await agent.post(`/complaints/${c.id}/edit`).type('form').send({
+      _csrf: csrfFrom(form.text), version: String(c.version), channel: c.channel, incidentDate: c.incidentDate, category: c.category, subject: c.subject, description: c.description, severity: c.severity, harm: c.harm, assigneeId: sysadmin.id,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/<select name="assigneeId"[^>]*aria-invalid="true"/);
+    expect((await Complaint.findByPk(c.id))!.assigneeId).toBeNull();
+  });
+
   it('answers 404 for an unknown or malformed id', async () => {
     const { agent } = await agentFor(['quality']);
     expect((await agent.get('/complaints/00000000-0000-4000-8000-000000000000')).status).toBe(404);
@@ -717,5 +784,17 @@ describe('home page figures', () => {
     expect(stat(page.text, 'queue.figures.loggedThisYear')).toBe(before + 1);
     expect(page.text).toContain('data-testid="stat-stats.auditEvents"');
     expect(page.text).toContain('data-testid="stat-stats.auditChains"');
+  });
+});
+
+describe('case page transitions: 403 before 409', () => {
+  it('answers an auditor who posts a transition with 403, not with the state of the case', async () => {
+    const { agent } = await agentFor(['auditor']);
+    const c = await buildComplaint();
+    const page = await agent.get(`/complaints/${c.id}`);
+    expect(page.status).toBe(200);
+    const res = await agent.post(`/complaints/${c.id}/transitions`).type('form').send({ _csrf: csrfFrom(page.text), to: 'closed', version: String(c.version + 3) });
+    expect(res.status).toBe(403);
+    expect((await Complaint.findByPk(c.id))!.status).toBe('intake');
   });
 });

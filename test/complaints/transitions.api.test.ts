@@ -38,6 +38,31 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     expect((await Complaint.findByPk(c.id))!.acknowledgedVia).toBe('email');
   });
 
+  it('refuses an acknowledgment "by email" for a customer without an address, naming acknowledgedVia', async () => {
+    const { auth } = await signedIn(['intake']);
+    const noEmail = await buildCustomer({ email: null });
+    const c = await buildComplaint({ customerId: noEmail.id });
+    const refused = await move(auth, c.id, { to: 'investigation', acknowledgedVia: 'email', version: c.version });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('invalid_transition');
+    expect(refused.body.errors).toEqual([{ path: 'acknowledgedVia', message: expect.stringContaining('email') }]);
+    expect((await Complaint.findByPk(c.id))!).toMatchObject({ status: 'intake', acknowledgedAt: null, acknowledgedVia: null, version: c.version });
+    // Feedback closed on the spot records the channel as acknowledgment and reply: refused alike.
+    const feedback = await buildComplaint({ kind: 'feedback', customerId: noEmail.id });
+    const closing = await move(auth, feedback.id, { to: 'closed', note: 'Đã trả lời qua email.', acknowledgedVia: 'email' });
+    expect(closing.status).toBe(409);
+    expect(closing.body.errors.map((e: { path: string }) => e.path)).toEqual(['acknowledgedVia']);
+    expect((await Complaint.findByPk(feedback.id))!).toMatchObject({ status: 'intake', firstReplyVia: null });
+    // A time-barred complaint answered as time-barred, likewise.
+    const late = await buildComplaint({ customerId: noEmail.id, incidentDate: '2025-01-01' });
+    const answer = await move(auth, late.id, { to: 'closed', acknowledgedVia: 'email', timeBarredDecision: 'answer_time_barred', note: 'Quá hạn.' });
+    expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(['acknowledgedVia']);
+    // The channel it really went by is accepted; a customer with an address may be acknowledged by email.
+    expect((await move(auth, c.id, { to: 'investigation', acknowledgedVia: 'phone' })).body).toMatchObject({ status: 'investigation', acknowledgedVia: 'phone' });
+    const withEmail = await buildComplaint({ customerId: (await buildCustomer({ email: 'lan@example.vn' })).id });
+    expect((await move(auth, withEmail.id, { to: 'investigation', acknowledgedVia: 'email' })).body).toMatchObject({ status: 'investigation', acknowledgedVia: 'email' });
+  });
+
   it('lets a time-barred complaint proceed only with a recorded decision', async () => {
     const { auth } = await signedIn(['quality']);
     const c = await buildComplaint({ incidentDate: '2025-01-01' });
@@ -185,6 +210,21 @@ describe('POST /api/v1/complaints/:id/first-reply', () => {
   });
 });
 
+describe('POST /api/v1/complaints/:id/first-reply by email', () => {
+  it('refuses "by email" to a customer without an address with 400 naming via, and records it for one with an address', async () => {
+    const { auth } = await signedIn(['quality']);
+    const c = await buildComplaint({ customerId: (await buildCustomer({ email: null })).id });
+    const refused = await t.request().post(`/api/v1/complaints/${c.id}/first-reply`).set(auth).send({ via: 'email', version: c.version });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('validation_failed');
+    expect(refused.body.errors).toEqual([{ path: 'via', message: expect.stringContaining('email') }]);
+    expect((await Complaint.findByPk(c.id))!).toMatchObject({ firstRepliedAt: null, acknowledgedVia: null, version: c.version });
+    expect((await t.request().post(`/api/v1/complaints/${c.id}/first-reply`).set(auth).send({ via: 'post' })).body).toMatchObject({ firstReplyVia: 'post', acknowledgedVia: 'post' });
+    const d = await buildComplaint({ customerId: (await buildCustomer({ email: 'minh@example.vn' })).id });
+    expect((await t.request().post(`/api/v1/complaints/${d.id}/first-reply`).set(auth).send({ via: 'email' })).body).toMatchObject({ firstReplyVia: 'email', acknowledgedVia: 'email' });
+  });
+});
+
 describe('POST /review and /customer-response', () => {
   it('approve, return, accept and reject drive the same stage machine, with the rounds of PRODUCT.md', async () => {
     const quality = await signedIn(['quality']);
@@ -205,5 +245,30 @@ describe('POST /review and /customer-response', () => {
     await review({ approved: true });
     expect((await answer({ accepted: false, reason: 'Vẫn không đồng ý, sẽ khởi kiện.' })).body).toMatchObject({ status: 'disputed', round: 2 });
     expect((await answer({ accepted: true })).status).toBe(409);
+  });
+});
+
+describe('authorization comes before the case state (403 before 409)', () => {
+  it('a role without the right gets 403 on review, customer-response and transitions, whatever the stage or version', async () => {
+    const auditor = await signedIn(['auditor']);
+    const quality = await signedIn(['quality']);
+    const c = await buildComplaint();
+    const stale = c.version + 5;
+    const post = (path: string, auth: Record<string, string>, body: object) => t.request().post(`/api/v1/complaints/${c.id}/${path}`).set(auth).send(body);
+    // The case is in intake: a review or an answer is impossible there, and the version is stale — neither may show.
+    for (const [path, auth, body] of [
+      ['review', auditor.auth, { approved: true, version: stale }],
+      ['review', quality.auth, { approved: true, version: stale }],
+      ['customer-response', auditor.auth, { accepted: true, version: stale }],
+      ['transitions', auditor.auth, { to: 'closed', version: stale }],
+      ['transitions', auditor.auth, { to: 'investigation', version: stale }],
+    ] as const) {
+      const res = await post(path, auth, body);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 403, code: 'forbidden' });
+    }
+    // A role that may act still learns about the stale version and the missing edge.
+    expect((await post('transitions', quality.auth, { to: 'investigation', acknowledgedVia: 'phone', version: stale })).body.code).toBe('conflict');
+    expect((await post('transitions', quality.auth, { to: 'follow_up' })).body.code).toBe('invalid_transition');
+    expect((await Complaint.findByPk(c.id))!.status).toBe('intake');
   });
 });

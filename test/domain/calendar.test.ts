@@ -129,7 +129,7 @@ describe('working days', () => {
     expect(endOfWorkingDays(at('2026-02-13T09:00:00+07:00'), 7, HCM, VN).toISOString()).toBe('2026-03-03T16:59:59.999Z');
   });
 
-  it('skips Tết 2025 and its make-up Monday: Fri 24 Jan + 7 → Tue 11 Feb', () => {
+  it('skips the official Tết 2025 block (Sat 25 Jan – Sun 2 Feb): Fri 24 Jan + 7 → Tue 11 Feb', () => {
     expect(endOfWorkingDays(at('2025-01-24T09:00:00+07:00'), 7, HCM, VN).toISOString()).toBe('2025-02-11T16:59:59.999Z');
   });
 
@@ -170,9 +170,56 @@ describe('working days', () => {
     expect(endOfWorkingDays(at('2026-03-07T10:00:00+07:00'), 0, HCM, VN).toISOString()).toBe('2026-03-07T16:59:59.999Z');
   });
 
+  it('skips the official Tết 2024 block (Thu 8 – Wed 14 Feb): Wed 7 Feb + 1 → Thu 15 Feb, which is a working day', () => {
+    expect(addWorkingDays('2024-02-07', 1, VN)).toBe('2024-02-15');
+    expect(endOfWorkingDays(at('2024-02-07T09:00:00+07:00'), 7, HCM, VN).toISOString()).toBe('2024-02-23T16:59:59.999Z');
+  });
+
   it('refuses to search forever in a calendar with no working day', () => {
     const closed: HolidayCalendar = { holidays: new Set(), weekend: new Set([1, 2, 3, 4, 5, 6, 7]) };
     expect(() => nextWorkingDay('2026-03-05', closed)).toThrow(RangeError);
+  });
+});
+
+describe('make-up working days (ngày làm bù)', () => {
+  // Sat 7 Mar 2026 worked, as if in exchange for a weekday given off.
+  const withSaturday = makeCalendar([...VN.holidays], [6, 7], ['2026-03-07']);
+
+  it('counts a make-up Saturday as a working day, and a plain Saturday not', () => {
+    expect(isWorkingDay('2026-03-07', withSaturday)).toBe(true);
+    expect(isWorkingDay('2026-03-07', VN)).toBe(false);
+    expect(isWorkingDay('2026-03-14', withSaturday)).toBe(false);
+    expect(nextWorkingDay('2026-03-06', withSaturday)).toBe('2026-03-07');
+  });
+
+  it('ends a 7-working-day limit spanning the make-up Saturday one day earlier: Tue 3 Mar → Wed 11 Mar instead of Thu 12 Mar', () => {
+    expect(endOfWorkingDays(at('2026-03-03T10:00:00+07:00'), 7, HCM, VN).toISOString()).toBe('2026-03-12T16:59:59.999Z');
+    expect(endOfWorkingDays(at('2026-03-03T10:00:00+07:00'), 7, HCM, withSaturday).toISOString()).toBe('2026-03-11T16:59:59.999Z');
+  });
+
+  it('counts a receipt on the make-up Saturday from the next day, like any working day', () => {
+    expect(addWorkingDays('2026-03-07', 1, withSaturday)).toBe('2026-03-09');
+    expect(addWorkingDays('2026-03-06', 1, withSaturday)).toBe('2026-03-07');
+  });
+
+  it('opens business hours on the make-up Saturday (Fri 16:00 + 2 h → Sat 09:00, not Mon 09:00)', () => {
+    expect(addBusinessMinutes(at('2026-03-06T16:00:00+07:00'), 120, HCM, VN).toISOString()).toBe('2026-03-09T02:00:00.000Z');
+    expect(addBusinessMinutes(at('2026-03-06T16:00:00+07:00'), 120, HCM, withSaturday).toISOString()).toBe('2026-03-07T02:00:00.000Z');
+    expect(businessMinutesBetween(at('2026-03-06T16:00:00+07:00'), at('2026-03-09T09:00:00+07:00'), HCM, withSaturday)).toBe(60 + 9 * 60 + 60);
+  });
+
+  it('counts the make-up Saturday in a business-mode stage clock', () => {
+    const due = stageDueWithPauses({
+      enteredAt: at('2026-03-06T09:00:00+07:00'),
+      targetMinutes: 16 * 60,
+      pauses: [],
+      now: at('2026-03-06T09:00:00+07:00'),
+      mode: 'business',
+      zone: HCM,
+      calendar: withSaturday,
+    });
+    // Fri 09:00–17:00 (8 h) + Sat 08:00–16:00 (8 h).
+    expect(due).toMatchObject({ state: 'due', due: at('2026-03-07T16:00:00+07:00') });
   });
 });
 

@@ -1,5 +1,5 @@
 import { filingWindowEndsAt, legalClocks, nextDueAt, pendingClocks, stageDueAt, type CaseClocks } from '../../src/domain/deadlines';
-import { VIETNAM_DEFAULT_CALENDAR } from '../../src/domain/holidays';
+import { DEFAULT_WEEKEND, VIETNAM_DEFAULT_CALENDAR, makeCalendar } from '../../src/domain/holidays';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 const ctx = { zone: ZONE, calendar: VIETNAM_DEFAULT_CALENDAR };
@@ -30,6 +30,15 @@ describe('legal clocks (PRODUCT.md "Deadlines")', () => {
     // Received Thu 12 Feb 2026; Tết days off 16–20 Feb; weekends skipped.
     const c = legalClocks({ receivedAt: at('2026-02-12T09:00:00+07:00'), incidentDate: '2026-02-10', category: 'business', customerType: 'person' }, ctx);
     expect(c.negotiationStartAt!.toISOString()).toBe('2026-03-02T16:59:59.999Z');
+  });
+});
+
+describe('negotiation clock with a make-up working day', () => {
+  it('ends a day earlier when the 7 working days span a make-up Saturday', () => {
+    const entry = { receivedAt: at('2026-03-03T10:00:00+07:00'), incidentDate: '2026-03-01', category: 'business' as const, customerType: 'person' as const };
+    const calendar = makeCalendar([...VIETNAM_DEFAULT_CALENDAR.holidays], DEFAULT_WEEKEND, ['2026-03-07']);
+    expect(legalClocks(entry, ctx).negotiationStartAt!.toISOString()).toBe('2026-03-12T16:59:59.999Z');
+    expect(legalClocks(entry, { zone: ZONE, calendar }).negotiationStartAt!.toISOString()).toBe('2026-03-11T16:59:59.999Z');
   });
 });
 

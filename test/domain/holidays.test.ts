@@ -1,17 +1,22 @@
 import { DateTime } from 'luxon';
+import { isWorkingDay } from '../../src/domain/calendar';
 import {
   DEFAULT_WEEKEND,
   NATIONAL_DAY_ADJACENT_DECIDED,
+  OFFICIAL_TET_BLOCKS,
   VIETNAM_DEFAULT_CALENDAR,
+  VIETNAM_PRELOADED_CALENDAR,
   VIETNAM_LUNAR_DATES,
   VIETNAM_PUBLIC_HOLIDAYS,
   makeCalendar,
   nationalDayAdjacentDate,
   parseIsoDate,
+  preloadedCalendarForYear,
   statutoryHolidays,
   vietnamHolidaysForYear,
   withCompensatoryDays,
 } from '../../src/domain/holidays';
+import { lunarToSolar } from '../support/vietnameseLunar';
 
 const YEARS = [2024, 2025, 2026, 2027, 2028, 2029, 2030];
 const datesOf = (year: number): string[] =>
@@ -30,6 +35,16 @@ describe('lunar dates for Vietnam (UTC+7)', () => {
       // China (UTC+8) has 2030-02-03: the new moon is at 23:07 in Hà Nội but 00:07 in Beijing.
       2030: '2030-02-02',
     });
+  });
+
+  it('agrees with an independent new-moon computation for UTC+7, which differs from UTC+8 (China) only in 2030', () => {
+    for (const year of YEARS) {
+      expect({ year, tet: lunarToSolar(1, 1, year, 7), hungKings: lunarToSolar(10, 3, year, 7) }).toEqual({ year, ...VIETNAM_LUNAR_DATES[year] });
+    }
+    expect(YEARS.filter((y) => lunarToSolar(1, 1, y, 8) !== VIETNAM_LUNAR_DATES[y]?.tet)).toEqual([2030]);
+    expect(lunarToSolar(1, 1, 2030, 8)).toBe('2030-02-03');
+    // Known Tết dates before the table: 2021 Fri 12 Feb, 2023 Sun 22 Jan.
+    expect([lunarToSolar(1, 1, 2021, 7), lunarToSolar(1, 1, 2023, 7)]).toEqual(['2021-02-12', '2023-01-22']);
   });
 
   it('places Giỗ Tổ Hùng Vương (10th day of the 3rd lunar month) on the right solar dates', () => {
@@ -61,24 +76,24 @@ describe('VIETNAM_PUBLIC_HOLIDAYS', () => {
     for (const h of VIETNAM_PUBLIC_HOLIDAYS) expect(parseIsoDate(h.date).toISODate()).toBe(h.date);
   });
 
-  it('gives Tết 2026 as Mon 16 – Fri 20 February (29 Chạp to mùng 4), with no make-up day needed', () => {
+  it('gives Tết 2026 as the official block Sat 14 – Sun 22 February, with no make-up day needed', () => {
     const tet = VIETNAM_PUBLIC_HOLIDAYS.filter((h) => h.name_vi === 'Tết Nguyên Đán' && h.date.startsWith('2026-'));
-    expect(tet.map((h) => h.date)).toEqual(['2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20']);
+    expect(tet.map((h) => h.date)).toEqual(['2026-02-14', '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22']);
     expect(tet.every((h) => h.name_en === 'Lunar New Year (Tết)')).toBe(true);
-    expect(datesOf(2026).filter((d) => d.startsWith('2026-02-'))).toHaveLength(5);
+    expect(datesOf(2026).filter((d) => d.startsWith('2026-02-'))).toHaveLength(9);
   });
 
   it('spells out the full 2024 and 2026 tables, compensatory days included', () => {
     expect(datesOf(2024)).toEqual([
       '2024-01-01',
-      '2024-02-09', '2024-02-10', '2024-02-11', '2024-02-12', '2024-02-13',
-      '2024-02-14', '2024-02-15', // Tết Sat 10 + Sun 11 made up after the Tết block
+      // The official Tết block Thu 8 – Wed 14 Feb; its weekend needs no making up.
+      '2024-02-08', '2024-02-09', '2024-02-10', '2024-02-11', '2024-02-12', '2024-02-13', '2024-02-14',
       '2024-04-18', '2024-04-30', '2024-05-01',
       '2024-09-02', '2024-09-03',
     ]);
     expect(datesOf(2026)).toEqual([
       '2026-01-01',
-      '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20',
+      '2026-02-14', '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22',
       '2026-04-26', '2026-04-27', // Giỗ Tổ on a Sunday, made up on Monday
       '2026-04-30', '2026-05-01',
       '2026-09-01', '2026-09-02',
@@ -87,7 +102,9 @@ describe('VIETNAM_PUBLIC_HOLIDAYS', () => {
 
   it('makes up every holiday that falls on a Saturday or Sunday with one "Nghỉ bù" day', () => {
     const compensatory = VIETNAM_PUBLIC_HOLIDAYS.filter((h) => h.name_vi.startsWith('Nghỉ bù '));
-    const onWeekend = YEARS.flatMap(statutoryHolidays).filter((h) => weekday(h.date) >= 6);
+    // An official Tết block already settles its own weekend days.
+    const inOfficialBlock = (h: { date: string; name_vi: string }) => h.name_vi === 'Tết Nguyên Đán' && OFFICIAL_TET_BLOCKS[Number(h.date.slice(0, 4))] !== undefined;
+    const onWeekend = YEARS.flatMap(statutoryHolidays).filter((h) => weekday(h.date) >= 6 && !inOfficialBlock(h));
     expect(compensatory).toHaveLength(onWeekend.length);
     for (const day of compensatory) expect(weekday(day.date)).toBeLessThanOrEqual(5);
     for (const h of onWeekend) {
@@ -146,6 +163,53 @@ describe('VIETNAM_PUBLIC_HOLIDAYS', () => {
   it('is frozen so no caller can edit the shared default in place', () => {
     expect(Object.isFrozen(VIETNAM_PUBLIC_HOLIDAYS)).toBe(true);
     expect(Object.isFrozen(VIETNAM_PUBLIC_HOLIDAYS[0])).toBe(true);
+  });
+});
+
+describe('official Tết blocks and provisional years', () => {
+  const tetOf = (year: number) => VIETNAM_PRELOADED_CALENDAR.filter((d) => d.name_vi === 'Tết Nguyên Đán' && d.date.startsWith(`${year}-`)).map((d) => d.date);
+
+  it('preloads Tết 2024 as Thu 8 – Wed 14 Feb and Tết 2025 as Sat 25 Jan – Sun 2 Feb (the official schedules)', () => {
+    expect(tetOf(2024)).toEqual(['2024-02-08', '2024-02-09', '2024-02-10', '2024-02-11', '2024-02-12', '2024-02-13', '2024-02-14']);
+    expect(tetOf(2025)).toEqual(['2025-01-25', '2025-01-26', '2025-01-27', '2025-01-28', '2025-01-29', '2025-01-30', '2025-01-31', '2025-02-01', '2025-02-02']);
+    expect(tetOf(2026)).toEqual(['2026-02-14', '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22']);
+  });
+
+  it('has no compensatory day after an official block: 15 Feb 2024 and 3 Feb 2025 are working days', () => {
+    for (const date of ['2024-02-15', '2025-02-03']) {
+      expect(VIETNAM_PRELOADED_CALENDAR.some((d) => d.date === date)).toBe(false);
+      expect(isWorkingDay(date, VIETNAM_DEFAULT_CALENDAR)).toBe(true);
+    }
+    expect(isWorkingDay('2024-02-08', VIETNAM_DEFAULT_CALENDAR)).toBe(false);
+    expect(isWorkingDay('2025-01-27', VIETNAM_DEFAULT_CALENDAR)).toBe(false);
+  });
+
+  it('puts each official block around its Lunar New Year, with at least the five statutory weekdays off', () => {
+    for (const [year, block] of Object.entries(OFFICIAL_TET_BLOCKS)) {
+      const tet = VIETNAM_LUNAR_DATES[Number(year)]!.tet;
+      expect(block.from < tet && tet < block.to).toBe(true);
+      expect(tetOf(Number(year)).filter((d) => weekday(d) <= 5).length).toBeGreaterThanOrEqual(5);
+    }
+  });
+
+  it('marks the computed years 2027–2030 provisional and the official years 2024–2026 not', () => {
+    for (const year of YEARS) {
+      const days = preloadedCalendarForYear(year);
+      expect(days.length).toBeGreaterThan(0);
+      expect(days.every((d) => d.provisional === year >= 2027)).toBe(true);
+    }
+    // A computed year is the statutory rule, compensatory days included.
+    expect(preloadedCalendarForYear(2027).map((d) => d.date)).toEqual(vietnamHolidaysForYear(2027).map((h) => h.date));
+  });
+
+  it('holds every preloaded day once, in date order, as a holiday, frozen', () => {
+    const dates = VIETNAM_PRELOADED_CALENDAR.map((d) => d.date);
+    expect(new Set(dates).size).toBe(dates.length);
+    expect([...dates].sort()).toEqual(dates);
+    expect(VIETNAM_PRELOADED_CALENDAR.every((d) => d.kind === 'holiday')).toBe(true);
+    expect(VIETNAM_PUBLIC_HOLIDAYS.map((h) => h.date)).toEqual(dates);
+    expect(Object.isFrozen(VIETNAM_PRELOADED_CALENDAR)).toBe(true);
+    expect(Object.isFrozen(VIETNAM_PRELOADED_CALENDAR[0])).toBe(true);
   });
 });
 
@@ -211,6 +275,15 @@ describe('makeCalendar', () => {
 
   it.each(['2026-02-30', '2026-2-3', '20260217', '2026-02-17T00:00', ''])('rejects the malformed date %j', (date) => {
     expect(() => makeCalendar([date])).toThrow(RangeError);
+  });
+
+  it('holds make-up working days apart from holidays, and refuses a date that is both', () => {
+    const calendar = makeCalendar(['2026-01-01'], DEFAULT_WEEKEND, ['2026-01-03', '2026-01-03']);
+    expect(calendar.workingDays).toEqual(new Set(['2026-01-03']));
+    expect(calendar.holidays).toEqual(new Set(['2026-01-01']));
+    expect(makeCalendar([]).workingDays).toEqual(new Set());
+    expect(() => makeCalendar(['2026-01-03'], DEFAULT_WEEKEND, ['2026-01-03'])).toThrow(RangeError);
+    expect(() => makeCalendar([], DEFAULT_WEEKEND, ['2026-01-32'])).toThrow(RangeError);
   });
 
   it('rejects weekday numbers outside 1–7 and a week with no working day', () => {

@@ -39,3 +39,32 @@ describe('GET /health', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
+
+describe('OpenAPI patterns and problems', () => {
+  it('gives every pattern as a plain ECMA-262 regex that a client can compile and match', async () => {
+    const res = await t.request().get('/api/openapi.json');
+    const patterns: string[] = [];
+    const walk = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walk);
+      if (!n || typeof n !== 'object') return;
+      for (const [k, v] of Object.entries(n)) if (k === 'pattern' && typeof v === 'string') patterns.push(v);
+      else walk(v);
+    };
+    walk(res.body);
+    expect(patterns.length).toBeGreaterThan(0);
+    for (const p of patterns) expect(p).not.toMatch(/(?<!\\)\/[a-z]+$/);
+    const code = res.body.components.schemas.CreateCustomer.properties.code.pattern as string;
+    expect(new RegExp(code, 'u').test('KH-Đà_Nẵng.01')).toBe(true);
+    expect(new RegExp(code, 'u').test('KH 01')).toBe(false);
+  });
+
+  it('documents 428 precondition_required on every PATCH', async () => {
+    const res = await t.request().get('/api/openapi.json');
+    const patches = Object.values(res.body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)
+      .map((p) => p.patch)
+      .filter(Boolean);
+    expect(patches.length).toBeGreaterThanOrEqual(5);
+    for (const op of patches) expect(op.responses['428']).toBeDefined();
+    expect(res.body.components.schemas.Problem.properties.code.enum).toContain('precondition_required');
+  });
+});

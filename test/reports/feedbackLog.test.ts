@@ -8,7 +8,11 @@ import { cellText, HEADER_ROW, resolutionTimeliness, toWallClock, wallClockIn } 
 import { errorHandler } from '../../src/lib/errorHandler';
 import { requestContext } from '../../src/lib/requestContext';
 import { AuditEvent, type Complaint, type Customer, type User } from '../../src/models';
-import { feedbackLogBatches, type FeedbackLogRange } from '../../src/queries/feedbackLog';
+import { FEEDBACK_LOG_COLUMNS } from '../../reports/feedback-log';
+import { CATEGORIES, CHANNELS, KINDS, SEVERITIES, type Channel } from '../../src/domain/entries';
+import { STAGES } from '../../src/domain/workflow';
+import { translator } from '../../src/lib/i18n';
+import { feedbackLogBatches, type FeedbackLogEntry, type FeedbackLogRange } from '../../src/queries/feedbackLog';
 import { useTestApp } from '../support/app';
 import { buildComplaint, buildCustomer, buildUser, signedIn } from '../support/factories';
 
@@ -155,7 +159,7 @@ describe('GET /api/v1/reports/feedback-log.xlsx', () => {
     // 23:30 in Hồ Chí Minh City is what the cell shows, not 16:30 UTC.
     expect((received.value as Date).toISOString()).toBe('2025-11-30T23:30:00.000Z');
     expect(received.numFmt).toBe('dd/mm/yyyy hh:mm');
-    expect(text(row, COL['Kênh'])).toBe('Thư điện tử');
+    expect(text(row, COL['Kênh'])).toBe('Email');
     const customer = text(row, COL['Khách hàng']) as string;
     expect(customer).toBe(`${company.code} – Công ty TNHH Phước Lộc Thành`);
     expect(customer).toBe(customer.normalize('NFC'));
@@ -168,11 +172,11 @@ describe('GET /api/v1/reports/feedback-log.xlsx', () => {
     expect(text(row, COL['Kết quả'])).toBe('Giai đoạn: Tiếp nhận');
     expect(text(row, COL['Ngày đóng'])).toBeNull();
 
-    // No assignee: the user who logged it handles it.
+    // No assignee: the cell stays empty (the user who logged it is not its handler).
     const other = rowOf(sheet, 'KN-2025-000002');
-    expect(text(other, COL['Người xử lý'])).toBe('Lê Văn Đạt');
+    expect(text(other, COL['Người xử lý'])).toBeNull();
     expect(text(other, COL['Khách hàng'])).toBe(`${person.code} – Nguyễn Thị Ánh Tuyết`);
-    expect([text(other, COL['Kênh']), text(other, COL['Phân loại']), text(other, COL['Mức độ'])]).toEqual(['Đường dây nóng', 'Kinh doanh', 'Thấp']);
+    expect([text(other, COL['Kênh']), text(other, COL['Phân loại']), text(other, COL['Mức độ'])]).toEqual(['Đường dây nóng', 'Kinh doanh / thương mại', 'Thấp']);
 
     const feedback = rowOf(sheet, 'PH-2025-000001');
     expect(text(feedback, COL['Loại'])).toBe('Phản hồi');
@@ -245,7 +249,8 @@ describe('GET /api/v1/reports/feedback-log.xlsx', () => {
     const row = rowOf(sheet, 'KN-2025-000002');
     expect([text(row, COL['Loại']), text(row, COL['Đúng hạn?']), text(row, COL['Kết quả'])]).toEqual(['Complaint', 'Overdue', 'Stage: Intake']);
     // Names are data, not words: they stay Vietnamese.
-    expect(text(row, COL['Người xử lý'])).toBe('Lê Văn Đạt');
+    expect(text(rowOf(sheet, 'KN-2025-000001'), COL['Người xử lý'])).toBe('Phạm Thị Ngọc Hân');
+    expect(text(row, COL['Người xử lý'])).toBeNull();
   });
 
   it('answers 400 for dates that do not exist, bad formats, unknown parameters and from after to', async () => {
@@ -358,6 +363,26 @@ describe('GET /api/v1/reports/feedback-log.xlsx', () => {
 describe('feedback log rules', () => {
   const due = new Date('2026-11-22T16:59:59.999Z');
   const now = new Date('2026-11-25T00:00:00Z');
+
+  it("words the codes as the UI does (the locale files' labels), the stages by PRODUCT.md's one name", () => {
+    const column = (key: string) => FEEDBACK_LOG_COLUMNS.find((c) => c.key === key)!;
+    const base = { kind: 'complaint', channel: 'hotline', category: 'service_quality', severity: 'low', status: 'intake', heldStatus: null, resolution: null } as const;
+    const cell = (key: string, entry: Partial<FeedbackLogEntry>, lang: 'vi' | 'en' = 'vi') =>
+      column(key).value({ no: 1, entry: { ...base, ...entry } as FeedbackLogEntry, timeliness: 'on_time', lang });
+    for (const lang of ['vi', 'en'] as const) {
+      const ui = translator(lang);
+      for (const channel of CHANNELS) expect(cell('channel', { channel }, lang)).toBe(ui(`enum.channel.${channel}`));
+      for (const kind of KINDS) expect(cell('kind', { kind }, lang)).toBe(ui(`enum.kind.${kind}`));
+      for (const category of CATEGORIES) expect(cell('category', { category }, lang)).toBe(ui(`enum.category.${category}`));
+      for (const severity of SEVERITIES) expect(cell('severity', { severity }, lang)).toBe(ui(`enum.severity.${severity}`));
+      for (const status of STAGES) expect(cell('status', { status }, lang)).toBe(ui(`stage.${status}`));
+    }
+    expect(['email', 'web', 'livechat'].map((channel) => cell('channel', { channel: channel as Channel }))).toEqual(['Email', 'Website', 'Chat trực tuyến']);
+    expect(cell('status', { status: 'investigation' })).toBe('Xác thực và điều tra');
+    expect(cell('status', { status: 'review' })).toBe('Xem xét giải pháp');
+    expect(cell('status', { status: 'on_hold', heldStatus: 'investigation' })).toBe('Tạm dừng (Xác thực và điều tra)');
+    expect(cell('handler', { handlerName: null })).toBeNull();
+  });
 
   it('judges the 20-day limit by the resolution time, and open entries by now', () => {
     expect(resolutionTimeliness({ resolvedAt: due, closedAt: null, dueResolutionAt: due }, now)).toBe('on_time');

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { DateTime } from 'luxon';
 import request from 'supertest';
 import { AuditEvent } from '../../src/models';
 import { signedInAgent, useTestApp } from '../support/app';
@@ -13,12 +14,17 @@ function binaryParser(res: request.Response, callback: (err: Error | null, body:
 }
 
 describe('/reports', () => {
-  it('offers the feedback log book with this month as the default period, in the nav of quality and auditors', async () => {
+  it('offers the feedback log book with the last 30 days as the default period, said in the form, in the nav of quality and auditors', async () => {
     const { agent } = await signedInAgent(t.app, ['auditor']);
     const page = await agent.get('/reports');
     expect(page.status).toBe(200);
     expect(page.text).toContain('Sổ theo dõi phản hồi khách hàng (Excel)');
-    expect(page.text).toMatch(/name="from" value="\d{4}-\d{2}-01"/);
+    // Last month's entries are in by default: the period is the last 30 days, today included, not this month so far.
+    const today = DateTime.now().setZone('Asia/Ho_Chi_Minh');
+    const from = today.minus({ days: 29 });
+    expect(page.text).toContain(`name="from" value="${from.toISODate()}"`);
+    expect(page.text).toContain(`name="to" value="${today.toISODate()}"`);
+    expect(page.text).toContain(`Kỳ mặc định: 30 ngày gần nhất, từ ${from.toFormat('dd/MM/yyyy')} đến hết ${today.toFormat('dd/MM/yyyy')} (theo ngày tiếp nhận).`);
     expect(page.text).toContain('href="/reports"');
     const home = await (await signedInAgent(t.app, ['quality'])).agent.get('/');
     expect(home.text).toContain('href="/reports"');

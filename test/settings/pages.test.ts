@@ -1,6 +1,8 @@
 import request from 'supertest';
 import type { RoleKey } from '../../src/domain/roles';
+import { transaction } from '../../src/db';
 import { AuditEvent, Holiday, Setting, SlaPolicy } from '../../src/models';
+import { asActor } from '../support/context';
 import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
 
 const t = useTestApp();
@@ -30,7 +32,7 @@ describe('/admin/sla', () => {
     expect(res.status).toBe(200);
     expectCspClean(res.text);
     expect(res.text).toContain('Chỉ tiêu SLA theo giai đoạn');
-    for (const stage of ['Tiếp nhận', 'Xác thực / Điều tra', 'Đưa ra giải pháp', 'Duyệt giải pháp', 'Phản hồi khách hàng', 'Theo dõi']) expect(res.text).toContain(stage);
+    for (const stage of ['Tiếp nhận', 'Xác thực và điều tra', 'Đưa ra giải pháp', 'Xem xét giải pháp', 'Phản hồi khách hàng', 'Theo dõi']) expect(res.text).toContain(stage);
     expect(res.text).toContain('mọi mức độ');
     expect(res.text).toContain('mọi hạng');
     expect(res.text).toContain('<strong>15 phút</strong>');
@@ -97,7 +99,7 @@ describe('/admin/sla', () => {
     const stageDefault = (await SlaPolicy.findOne({ where: { stage: 'intake', severity: null, tier: null } }))!;
     const refused = await agent.post(`/admin/sla/${stageDefault.id}/delete`).type('form').send({ _csrf: csrfFrom(page.text), version: String(stageDefault.version) });
     expect(refused.status).toBe(409);
-    expect(refused.text).toContain('Không thể xoá chỉ tiêu mặc định của giai đoạn');
+    expect(refused.text).toContain('Không thể xóa chỉ tiêu mặc định của giai đoạn');
   });
 });
 
@@ -166,6 +168,66 @@ describe('/admin/holidays', () => {
   });
 });
 
+describe('/admin/holidays: official Tết, provisional years and make-up working days', () => {
+  it('shows the official Tết 2024 block and nothing provisional', async () => {
+    const agent = await agentFor(['sysadmin']);
+    const res = await agent.get('/admin/holidays?year=2024');
+    expect(res.status).toBe(200);
+    for (const day of ['08', '09', '10', '11', '12', '13', '14']) expect(res.text).toContain(`data-testid="holiday-2024-02-${day}"`);
+    expect(res.text).not.toContain('data-testid="holiday-2024-02-15"');
+    expect(res.text).not.toContain('data-testid="holiday-provisional-notice"');
+    expect(res.text).not.toContain('data-provisional');
+  });
+
+  it('marks a computed year provisional and confirms it from the page', async () => {
+    const agent = await agentFor(['sysadmin']);
+    const page = await agent.get('/admin/holidays?year=2027');
+    expect(page.status).toBe(200);
+    expectCspClean(page.text);
+    expect(page.text).toContain('data-testid="holiday-provisional-notice"');
+    expect(page.text).toMatch(/\d+ ngày của năm 2027 được tính theo âm lịch/);
+    expect(page.text).toContain('data-testid="holiday-2027-02-06" data-kind="holiday" data-provisional="true"');
+    expect(page.text).toContain('<option value="2027" selected>2027 (dự kiến)</option>');
+
+    const confirmed = await agent.post('/admin/holidays/years/2027/confirm').type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.location).toBe('/admin/holidays?year=2027');
+    const after = await agent.get(confirmed.headers.location);
+    expect(after.text).toContain('Đã xác nhận lịch nghỉ lễ.');
+    expect(after.text).not.toContain('data-testid="holiday-provisional-notice"');
+    expect(after.text).not.toContain('data-provisional');
+    expect(await Holiday.count({ where: { provisional: true, date: ['2027-02-06', '2027-09-02'] } })).toBe(0);
+    expect(await AuditEvent.count({ where: { action: 'holiday.confirmed', meta: { year: 2027 } } })).toBeGreaterThanOrEqual(11);
+    expect((await agent.get('/admin/holidays?year=2029&lang=en')).text).toMatch(/\d+ days of 2029 are computed from the lunar calendar/);
+  });
+
+  it('adds a make-up working day from the add form, and says in Vietnamese why a weekday cannot be one', async () => {
+    const agent = await agentFor(['sysadmin']);
+    const page = await agent.get('/admin/holidays?year=2028');
+    expect(page.text).toContain('<option value="working_day">Ngày làm bù</option>');
+    const added = await agent.post('/admin/holidays').type('form').send({ _csrf: csrfFrom(page.text), date: '2028-06-10', kind: 'working_day', nameVi: 'Làm bù', nameEn: 'Make-up working day' });
+    expect(added.status).toBe(303);
+    expect((await Holiday.findOne({ where: { date: '2028-06-10' } }))!.toJSON()).toMatchObject({ kind: 'working_day', provisional: false });
+    const list = await agent.get(added.headers.location);
+    expect(list.text).toContain('data-testid="holiday-2028-06-10" data-kind="working_day"');
+    expect(list.text).toContain('<strong>Ngày làm bù</strong>');
+
+    const weekday = await agent.post('/admin/holidays').type('form').send({ _csrf: csrfFrom(page.text), date: '2028-06-12', kind: 'working_day', nameVi: 'Làm bù', nameEn: 'Make-up' });
+    expect(weekday.status).toBe(400);
+    expect(fieldErrorIn(weekday.text, 'holiday-add-form')).toBe('Ngày làm bù phải là thứ Bảy hoặc Chủ nhật.');
+    expect(weekday.text).toContain('<option value="working_day" selected>Ngày làm bù</option>');
+    expect(await Holiday.count({ where: { date: '2028-06-12' } })).toBe(0);
+  });
+
+  it('refuses the confirm action to other roles with 403', async () => {
+    const agent = await agentFor(['quality']);
+    const page = await agent.get('/');
+    const res = await agent.post('/admin/holidays/years/2028/confirm').type('form').send({ _csrf: csrfFrom(page.text) });
+    expect(res.status).toBe(403);
+    expect(await Holiday.count({ where: { provisional: true, date: '2028-01-26' } })).toBe(1);
+  });
+});
+
 describe('/admin/settings', () => {
   it('shows the recurrence period, criteria and business hours', async () => {
     const agent = await agentFor(['sysadmin']);
@@ -208,6 +270,25 @@ describe('/admin/settings', () => {
     expect(hours.status).toBe(400);
     expect(fieldErrorIn(hours.text, 'business-hours-form')).toBe('Giờ bắt đầu phải trước giờ kết thúc.');
     expect((await Setting.findByPk('recurrence'))!.version).toBe(before.version);
+  });
+
+  it('offers customer, product, lot and supplier as criteria — not the category — and shows a stored category as nothing', async () => {
+    // (The default, all four, is what GET /api/v1/settings shows on a fresh database.)
+    const agent = await agentFor(['sysadmin']);
+    const res = await agent.get('/admin/settings?lang=en');
+    expect([...res.text.matchAll(/name="match" value="([a-z]+)"/g)].map((m) => m[1])).toEqual(['customer', 'product', 'lot', 'supplier']);
+    expect(res.text).not.toContain('value="category"');
+    expect(res.text).toContain('Same lot');
+    expect(res.text).toContain('Same supplier');
+    const stored = (await Setting.findByPk('recurrence'))!;
+    await asActor(() => transaction(async () => stored.update({ value: { periodDays: 60, match: ['category', 'supplier'] } })));
+    const legacy = await agent.get('/admin/settings');
+    expect(legacy.status).toBe(200);
+    expect(legacy.text).toMatch(/value="supplier" checked/);
+    expect(legacy.text).not.toMatch(/value="customer" checked/);
+    const saved = await agent.post('/admin/settings/recurrence').type('form').send(`_csrf=${encodeURIComponent(csrfFrom(legacy.text))}&version=${stored.version}&periodDays=90&match=customer&match=product&match=lot&match=supplier`);
+    expect(saved.status).toBe(303);
+    expect((await Setting.findByPk('recurrence'))!.value).toEqual({ periodDays: 90, match: ['customer', 'product', 'lot', 'supplier'] });
   });
 });
 

@@ -1,5 +1,6 @@
 import { transaction } from '../../src/db';
 import { AuditEvent, Setting } from '../../src/models';
+import { invalidatePolicyCache } from '../../src/queries/policy';
 import { asActor } from '../support/context';
 import { useTestApp } from '../support/app';
 import { buildComplaint, buildCustomer, buildUser, signedIn } from '../support/factories';
@@ -14,7 +15,7 @@ describe('GET /api/v1/settings', () => {
     const res = await t.request().get('/api/v1/settings').set(auth);
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
-      { key: 'recurrence', value: { periodDays: 90, match: ['customer', 'product', 'category'] }, version: 0, updatedAt: expect.any(String) },
+      { key: 'recurrence', value: { periodDays: 90, match: ['customer', 'product', 'lot', 'supplier'] }, version: 0, updatedAt: expect.any(String) },
       { key: 'business_hours', value: { start: '08:00', end: '17:00' }, version: 0, updatedAt: expect.any(String) },
     ]);
   });
@@ -29,19 +30,19 @@ describe('GET /api/v1/settings', () => {
 describe('PUT /api/v1/settings/:key', () => {
   it('sets the recurrence period and criteria (stored in a fixed order, without repeats), audited', async () => {
     const { auth, user } = await signedIn(['sysadmin']);
-    const res = await put('recurrence', { value: { periodDays: 60, match: ['category', 'customer', 'category'] }, version: 0 }, auth);
+    const res = await put('recurrence', { value: { periodDays: 60, match: ['supplier', 'customer', 'supplier'] }, version: 0 }, auth);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ key: 'recurrence', value: { periodDays: 60, match: ['customer', 'category'] }, version: 1 });
+    expect(res.body).toMatchObject({ key: 'recurrence', value: { periodDays: 60, match: ['customer', 'supplier'] }, version: 1 });
     const event = await AuditEvent.findOne({ where: { entityType: 'Setting', action: 'setting.updated', actorId: user.id } });
     expect(event).not.toBeNull();
     expect(event!.entityId).toBe('recurrence');
     expect(event!.meta).toEqual({ key: 'recurrence' });
     expect(event!.changes).toEqual({
-      before: { value: { periodDays: 90, match: ['customer', 'product', 'category'] } },
-      after: { value: { periodDays: 60, match: ['customer', 'category'] } },
+      before: { value: { periodDays: 90, match: ['customer', 'product', 'lot', 'supplier'] } },
+      after: { value: { periodDays: 60, match: ['customer', 'supplier'] } },
     });
     // Put it back for the tests below.
-    expect((await put('recurrence', { value: { periodDays: 90, match: ['customer', 'product', 'category'] } }, auth)).status).toBe(200);
+    expect((await put('recurrence', { value: { periodDays: 90, match: ['customer', 'product', 'lot', 'supplier'] } }, auth)).status).toBe(200);
   });
 
   it('sets the business hours with If-Match', async () => {
@@ -59,7 +60,8 @@ describe('PUT /api/v1/settings/:key', () => {
     ['recurrence', 'a period over ten years', { value: { periodDays: 3651, match: ['customer'] } }, 'value.periodDays'],
     ['recurrence', 'a fractional period', { value: { periodDays: 1.5, match: ['customer'] } }, 'value.periodDays'],
     ['recurrence', 'no criterion', { value: { periodDays: 30, match: [] } }, 'value.match'],
-    ['recurrence', 'an unknown criterion', { value: { periodDays: 30, match: ['supplier'] } }, 'value.match.0'],
+    ['recurrence', 'an unknown criterion', { value: { periodDays: 30, match: ['colour'] } }, 'value.match.0'],
+    ['recurrence', 'the category, which is no criterion', { value: { periodDays: 30, match: ['customer', 'category'] } }, 'value.match.1'],
     ['recurrence', 'no value', { periodDays: 30 }, 'value'],
     ['business_hours', 'an hour without a leading zero', { value: { start: '8:00', end: '17:00' } }, 'value.start'],
     ['business_hours', 'hour 24', { value: { start: '08:00', end: '24:00' } }, 'value.end'],
@@ -133,6 +135,29 @@ describe('the effect on new complaints', () => {
     expect(sameProduct.recurrence).toMatchObject({ matchedBy: ['product'], earlier: [{ reference: first.reference }] });
     const newProduct = await buildComplaint({ customerId: customer.id, receivedAt: new Date('2026-11-22T04:00:00Z'), incidentDate: '2026-11-21', productRef: 'MLN-999' }, by);
     expect(newProduct.recurring).toBe(false);
+  });
+
+  it('ignores `category` in a setting stored before it stopped counting: no recurrence by category, the rest still matches', async () => {
+    const { auth } = await signedIn(['sysadmin']);
+    const by = await buildUser({ roles: ['intake'] });
+    const stored = (await Setting.findByPk('recurrence'))!;
+    await asActor(() => transaction(async () => stored.update({ value: { periodDays: 30, match: ['category', 'lot'] } })));
+    invalidatePolicyCache();
+    const listed = (await t.request().get('/api/v1/settings').set(auth)).body.items.find((s: { key: string }) => s.key === 'recurrence');
+    expect(listed.value).toEqual({ periodDays: 30, match: ['lot'] });
+
+    const first = await buildComplaint({ receivedAt: new Date('2026-09-01T03:00:00Z'), incidentDate: '2026-08-31', lotRef: 'L-501' }, by);
+    const sameCategory = await buildComplaint({ receivedAt: new Date('2026-09-02T03:00:00Z'), incidentDate: '2026-09-01' }, by);
+    expect(sameCategory.recurring).toBe(false);
+    const sameLot = await buildComplaint({ receivedAt: new Date('2026-09-03T03:00:00Z'), incidentDate: '2026-09-02', lotRef: 'L-501' }, by);
+    expect(sameLot.recurrence).toMatchObject({ periodDays: 30, matchedBy: ['lot'], earlier: [{ id: first.id, matchedBy: ['lot'], lotRef: 'L-501' }] });
+
+    // Only the category: nothing counts as recurring any more (and the settings form shows nothing ticked).
+    await asActor(() => transaction(async () => stored.reload().then((s) => s.update({ value: { periodDays: 30, match: ['category'] } }))));
+    invalidatePolicyCache();
+    const again = await buildComplaint({ receivedAt: new Date('2026-09-04T03:00:00Z'), incidentDate: '2026-09-03', lotRef: 'L-501' }, by);
+    expect(again.recurring).toBe(false);
+    await put('recurrence', { value: { periodDays: 90, match: ['customer', 'product', 'lot', 'supplier'] } }, auth).expect(200);
   });
 
   it('business hours set by the sysadmin are what a business-mode target counts', async () => {

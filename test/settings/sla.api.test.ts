@@ -118,32 +118,33 @@ describe('PATCH /api/v1/sla-policies/:id', () => {
   it("keeps a default row's key: moving it to a severity or tier is 409", async () => {
     const { auth } = await signedIn(['sysadmin']);
     const policy = (await find('response', null, null))!;
-    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(auth).send({ severity: 'low' })).status).toBe(409);
-    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(auth).send({ stage: 'review' })).status).toBe(409);
+    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(auth).send({ severity: 'low', version: policy.version })).status).toBe(409);
+    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(auth).send({ stage: 'review', version: policy.version })).status).toBe(409);
     // Sending the same key back is not a change.
-    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(auth).send({ stage: 'response', severity: null, tier: null, targetMinutes: 180 })).status).toBe(200);
+    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(auth).send({ stage: 'response', severity: null, tier: null, targetMinutes: 180, version: policy.version })).status).toBe(200);
   });
 
   it('answers 400 when the merged target is not whole calendar days, and 409 when moved onto another row', async () => {
     const { auth } = await signedIn(['sysadmin']);
     const followUp = (await find('follow_up', null, null))!;
-    const bad = await t.request().patch(`/api/v1/sla-policies/${followUp.id}`).set(auth).send({ targetMinutes: 1000 });
+    const bad = await t.request().patch(`/api/v1/sla-policies/${followUp.id}`).set(auth).send({ targetMinutes: 1000, version: followUp.version });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('targetMinutes');
-    const toDays = await t.request().patch(`/api/v1/sla-policies/${(await find('investigation', 'critical', 'vip'))!.id}`).set(auth).send({ mode: 'calendar_days' });
+    const vipInvestigation = (await find('investigation', 'critical', 'vip'))!;
+    const toDays = await t.request().patch(`/api/v1/sla-policies/${vipInvestigation.id}`).set(auth).send({ mode: 'calendar_days', version: vipInvestigation.version });
     expect(toDays.status).toBe(400);
     const vipReview = (await find('review', 'critical', 'vip'))!;
-    const clash = await t.request().patch(`/api/v1/sla-policies/${vipReview.id}`).set(auth).send({ severity: null, tier: null });
+    const clash = await t.request().patch(`/api/v1/sla-policies/${vipReview.id}`).set(auth).send({ severity: null, tier: null, version: vipReview.version });
     expect(clash.status).toBe(409);
   });
 
   it('answers 404 for an unknown id, 401 without credentials, 403 for quality', async () => {
     const { auth } = await signedIn(['sysadmin']);
-    expect((await t.request().patch('/api/v1/sla-policies/00000000-0000-4000-8000-000000000000').set(auth).send({ targetMinutes: 5 })).status).toBe(404);
+    expect((await t.request().patch('/api/v1/sla-policies/00000000-0000-4000-8000-000000000000').set(auth).send({ targetMinutes: 5, version: 0 })).status).toBe(404);
     const policy = (await find('intake', null, null))!;
-    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).send({ targetMinutes: 5 })).status).toBe(401);
+    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).send({ targetMinutes: 5, version: policy.version })).status).toBe(401);
     const quality = await signedIn(['quality']);
-    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(quality.auth).send({ targetMinutes: 5 })).status).toBe(403);
+    expect((await t.request().patch(`/api/v1/sla-policies/${policy.id}`).set(quality.auth).send({ targetMinutes: 5, version: policy.version })).status).toBe(403);
     expect((await SlaPolicy.findByPk(policy.id))!.targetMinutes).toBe(policy.targetMinutes);
   });
 });

@@ -90,7 +90,7 @@ describe('PATCH /api/v1/users/:id', () => {
     const { auth } = await signedIn(['sysadmin']);
     const user = await buildUser();
     const token = await tokenFor(user);
-    const res = await t.request().patch(`/api/v1/users/${user.id}`).set(auth).send({ active: false });
+    const res = await t.request().patch(`/api/v1/users/${user.id}`).set(auth).send({ active: false, version: user.version });
     expect(res.status).toBe(200);
     expect(res.body.active).toBe(false);
     expect(await AuthToken.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
@@ -101,12 +101,12 @@ describe('PATCH /api/v1/users/:id', () => {
 
   it('answers 404 for an unknown or malformed id, 403 for a non-sysadmin, 400 for a bad If-Match', async () => {
     const { auth } = await signedIn(['sysadmin']);
-    expect((await t.request().patch('/api/v1/users/00000000-0000-4000-8000-000000000000').set(auth).send({ name: 'x' })).status).toBe(404);
-    expect((await t.request().patch('/api/v1/users/not-a-uuid').set(auth).send({ name: 'x' })).status).toBe(404);
+    expect((await t.request().patch('/api/v1/users/00000000-0000-4000-8000-000000000000').set(auth).send({ name: 'x', version: 0 })).status).toBe(404);
+    expect((await t.request().patch('/api/v1/users/not-a-uuid').set(auth).send({ name: 'x', version: 0 })).status).toBe(404);
     const user = await buildUser();
     expect((await t.request().patch(`/api/v1/users/${user.id}`).set(auth).set('If-Match', 'abc').send({ name: 'x' })).status).toBe(400);
     const other = await signedIn(['quality']);
-    expect((await t.request().patch(`/api/v1/users/${user.id}`).set(other.auth).send({ name: 'x' })).status).toBe(403);
+    expect((await t.request().patch(`/api/v1/users/${user.id}`).set(other.auth).send({ name: 'x', version: user.version })).status).toBe(403);
   });
 });
 

@@ -2,10 +2,16 @@ import type { Migration } from './types';
 import * as m0001 from './0001-platform';
 import * as m0002 from './0002-intake-workflow';
 import * as m0003 from './0003-reference-prefix';
+import * as m0004 from './0004-holiday-calendar';
+import * as m0005 from './0005-login-throttle';
+import * as m0006 from './0006-recurrence';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0001-platform', up: m0001.up },
   { name: '0002-intake-workflow', up: m0002.up },
   { name: '0003-reference-prefix', up: m0003.up },
+  { name: '0004-holiday-calendar', up: m0004.up },
+  { name: '0005-login-throttle', up: m0005.up },
+  { name: '0006-recurrence', up: m0006.up },
 ];

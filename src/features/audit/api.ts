@@ -4,7 +4,7 @@ import { verifyAuditTrail } from '../../commands/auditVerifier';
 import { boundToInstant } from '../../lib/dates';
 import { parse } from '../../lib/validate';
 import { authorize } from '../../policies/authorize';
-import { listAuditEvents } from '../../queries/audit';
+import { auditLinks, listAuditEvents } from '../../queries/audit';
 import { presentAuditEvent } from './presenter';
 import { AuditListQuery } from './schema';
 
@@ -23,7 +23,9 @@ export function auditApi(config: Config): Router {
 
   r.get('/audit-events', async (req, res) => {
     authorize(req, 'read', 'AuditEvent');
-    res.json(await listAuditEvents(auditFilter(req.query, config), presentAuditEvent));
+    const page = await listAuditEvents(auditFilter(req.query, config), (e) => e);
+    const links = await auditLinks(page.items);
+    res.json({ items: page.items.map((e) => presentAuditEvent(e, links)), nextCursor: page.nextCursor });
   });
 
   r.get('/audit-events/verify', async (req, res) => {

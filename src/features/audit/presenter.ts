@@ -1,14 +1,17 @@
 import type { AuditEvent } from '../../models';
+import type { AuditLinks } from '../../queries/audit';
 
-export function presentAuditEvent(e: AuditEvent) {
+/** An event as the API and the auditor's page show it; `links` (one batch per page) adds names and the case. */
+export function presentAuditEvent(e: AuditEvent, links?: AuditLinks) {
   return {
     id: e.id,
     position: e.position,
     occurredAt: e.occurredAt.toISOString(),
-    actor: { id: e.actorId, label: e.actorLabel, roles: e.actorRoles },
+    actor: { id: e.actorId, name: (e.actorId && links?.userNames.get(e.actorId)) || null, label: e.actorLabel, roles: e.actorRoles },
     action: e.action,
     entityType: e.entityType,
     entityId: e.entityId,
+    complaint: links?.caseOf(e) ?? null,
     changes: e.changes ?? null,
     meta: e.meta ?? null,
     requestId: e.requestId,

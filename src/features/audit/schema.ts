@@ -9,6 +9,13 @@ export const AuditListQuery = z
     entityId: z.string().trim().max(254).optional(),
     actorId: z.string().uuid().optional(),
     action: z.string().trim().max(64).optional(),
+    complaintId: z.string().uuid().optional().openapi({ description: 'Events of one case: the entry itself and its records (stage visits, holds)' }),
+    reference: z
+      .string()
+      .trim()
+      .max(32)
+      .optional()
+      .openapi({ description: 'The same, by the case reference (KN-2026-000123); a reference no case has is a 400', example: 'KN-2026-000123' }),
     from: instantOrDate.optional().openapi({ description: 'Inclusive; a date means its start in the organisation zone' }),
     to: instantOrDate.optional().openapi({ description: 'Inclusive; a date means its end in the organisation zone' }),
     limit: limitSchema,
@@ -21,10 +28,20 @@ export const AuditEventSchema = z
     id: z.string().uuid(),
     position: z.number().int(),
     occurredAt: z.string().datetime({ offset: true }),
-    actor: z.object({ id: z.string().uuid().nullable(), label: z.string().nullable(), roles: z.array(z.string()) }),
+    actor: z.object({
+      id: z.string().uuid().nullable(),
+      /** The user's name today (null for the system or an anonymous caller). */
+      name: z.string().nullable(),
+      label: z.string().nullable(),
+      roles: z.array(z.string()),
+    }),
     action: z.string(),
     entityType: z.string(),
     entityId: z.string().nullable(),
+    complaint: z
+      .object({ id: z.string().uuid(), reference: z.string() })
+      .nullable()
+      .openapi({ description: 'The case the event belongs to: the entry itself or one of its records (stage visit, hold)' }),
     changes: z.unknown(),
     meta: z.unknown(),
     requestId: z.string().nullable(),

@@ -14,6 +14,11 @@ export function sessionCookieOptions(config: Config) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: config.secureCookies, path: '/', maxAge: config.sessionTtlMs };
 }
 
+/** Clears the session cookie with the attributes it was set with (a `__Host-` cookie is only cleared by a Secure Set-Cookie). */
+export function clearSessionCookie(res: Response, config: Config): void {
+  res.clearCookie(sessionCookieName(config), { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, path: '/' });
+}
+
 /**
  * Resolves who is calling: a bearer token (API clients) or the session cookie (the web UI).
  * A bad bearer token is an error at once; a stale cookie is simply cleared.
@@ -38,7 +43,9 @@ export function authenticateRequest(config: Config) {
           req.tokenId = resolved.tokenId;
           req.authKind = 'session';
         } else {
-          res.clearCookie(cookieName, { path: '/' });
+          // Stale (expired, revoked, unknown after a restart): the request is anonymous, and the
+          // CSRF token of any page it renders is bound to the anonymous id (src/lib/csrf.ts).
+          clearSessionCookie(res, config);
         }
       }
     }
@@ -47,6 +54,15 @@ export function authenticateRequest(config: Config) {
     if (ctx && req.user) ctx.actor = userActor(req.user);
     next();
   };
+}
+
+/**
+ * Whatever is served to a signed-in user (pages, API answers, redirects) names that user's data:
+ * no browser or shared cache may keep it, or the next person at the machine reads it back.
+ */
+export function noStoreWhenSignedIn(req: Request, res: Response, next: NextFunction): void {
+  if (req.user) res.setHeader('Cache-Control', 'no-store');
+  next();
 }
 
 /** API guard: 401 problem+json unless someone is signed in. */

@@ -4,7 +4,7 @@ import { authenticate, signOut } from '../../commands/authenticator';
 import { AppError } from '../../lib/errors';
 import { parse } from '../../lib/validate';
 import { formErrors } from '../pages/locals';
-import { sessionCookieName, sessionCookieOptions } from './middleware';
+import { clearSessionCookie, sessionCookieName, sessionCookieOptions } from './middleware';
 import { LoginBody } from './schema';
 
 /** Only same-site paths: `next=//evil.example` or `next=https://…` would be an open redirect. */
@@ -38,6 +38,7 @@ export function authPages(config: Config): Router {
     } catch (err) {
       const status = err instanceof AppError ? err.status : 500;
       if (status === 401 || status === 429) {
+        if (err instanceof AppError && err.headers) res.set(err.headers);
         res.status(status).render('auth/login', {
           title: req.t('login.title'),
           next,
@@ -54,7 +55,7 @@ export function authPages(config: Config): Router {
 
   r.post('/logout', async (req, res) => {
     if (req.user && req.tokenId) await signOut(req.tokenId, req.user);
-    res.clearCookie(cookie, { path: '/' });
+    clearSessionCookie(res, config);
     res.redirect(303, '/login');
   });
 

@@ -105,18 +105,20 @@ export function complaintsApi(config: Config): Router {
 
   r.post('/complaints/:id/review', async (req, res) => {
     const complaint = await visibleComplaint(req);
+    authorize(req, 'review', 'Complaint', complaint.get({ plain: true }));
     const { approved, comment, version } = parse(ReviewBody, req.body);
     const input: TransitionInput = approved ? { to: 'response', note: comment } : { to: 'solution', reason: comment };
-    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone)));
+    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone, 'review')));
   });
 
   r.post('/complaints/:id/customer-response', async (req, res) => {
     const complaint = await visibleComplaint(req);
+    authorize(req, 'respond', 'Complaint', complaint.get({ plain: true }));
     const { accepted, reason, version } = parse(CustomerResponseBody, req.body);
     const input: TransitionInput = accepted
       ? { to: 'follow_up', note: reason }
       : { to: complaint.round >= 2 ? 'disputed' : 'solution', reason };
-    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone)));
+    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone, 'respond')));
   });
 
   r.post('/complaints/:id/first-reply', async (req, res) => {

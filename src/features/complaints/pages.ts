@@ -8,12 +8,14 @@ import { intakeComplaint } from '../../commands/complaintIntaker';
 import { recordFirstReply, updateComplaint } from '../../commands/complaints';
 import { pendingClocks } from '../../domain/deadlines';
 import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, CUSTOMER_TYPES, HARMS, KINDS, SEVERITIES, TIERS } from '../../domain/entries';
+import { RECURRENCE_FIELDS } from '../../domain/recurrence';
 import { FINISHED, STAGES, type TransitionInput } from '../../domain/workflow';
 import { AppError, fieldError, validationFailed, type FieldError } from '../../lib/errors';
 import { pageQuery } from '../../lib/http';
 import { uuidParam } from '../../lib/pagination';
 import { parse } from '../../lib/validate';
 import { Customer, User, type Complaint } from '../../models';
+import type { RecurrenceMatch } from '../../models/Complaint';
 import type { SubjectRecord } from '../../policies/ability';
 import { allowed, authorize } from '../../policies/authorize';
 import { caseDetail, listComplaints } from '../../queries/complaints';
@@ -24,7 +26,7 @@ import { formErrors, setFlash } from '../pages/locals';
 import { complaintFilter, transitionActor, visibleComplaint } from './api';
 import { presentComplaint } from './presenter';
 import { ComplaintListQuery, CreateComplaintBody, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
-import { caseClocks, dueText, field, friendlierErrors, humanDuration, isChecked, optionalField, transitionForms, versionField, type TransitionForm } from './view';
+import { caseClocks, contactChannelsFor, dueText, field, friendlierErrors, humanDuration, isChecked, optionalField, transitionForms, versionField, type TransitionForm } from './view';
 
 type Form = Record<string, unknown>;
 type Translate = Request['t'];
@@ -256,6 +258,22 @@ const withQuery = (base: Record<string, string>, changes: Record<string, string 
 
 // ——— The case page ———
 
+/**
+ * Why an earlier entry made this one recurring, in the user's language: "cùng lô L-77" /
+ * "same lot L-77", one phrase per matched criterion with the value it matched on (entries logged
+ * before migration 0006 stored no values: the criterion alone).
+ */
+function recurrenceWhy(match: RecurrenceMatch, t: Translate): string {
+  return match.matchedBy
+    .map((m) => {
+      // The customer is this case's own: naming it again says nothing.
+      const value = m === 'category' || m === 'customer' ? undefined : match[RECURRENCE_FIELDS[m]];
+      const label = t(`enum.matchedBy.${m}`);
+      return value ? `${label} ${value}` : label;
+    })
+    .join(', ');
+}
+
 interface CaseExtras {
   status?: number;
   errors?: FieldError[];
@@ -287,6 +305,7 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
     (await User.findAll({ where: { id: [complaint.assigneeId, complaint.createdBy].filter((x): x is string => Boolean(x)) }, attributes: ['id', 'name'] })).map((u) => [u.id, u.name]),
   );
   const matched = (by: string[]) => by.map((m) => t(`enum.matchedBy.${m}`)).join(', ');
+  const recurrenceById = new Map((complaint.recurrence?.earlier ?? []).map((e) => [e.id, e]));
   const timeline = detail.timeline.map((s) => ({
     ...s,
     late: s.lateMinutes !== null && s.lateMinutes > 0,
@@ -294,9 +313,12 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
     open: s.exitedAt === null,
   }));
   const holds = detail.holds.map((h) => ({ ...h, durationText: humanDuration(h.minutes * 60_000, t), open: h.endedAt === null }));
-  const earlier = detail.earlierEntries.map((e) => ({ ...e, matchedText: matched(e.matchedBy) }));
+  const earlier = detail.earlierEntries.map((e) => {
+    const match = recurrenceById.get(e.id);
+    return { ...e, matchedText: match ? recurrenceWhy(match, t) : matched(e.matchedBy) };
+  });
   const recurrence = complaint.recurrence
-    ? { periodDays: complaint.recurrence.periodDays, earlier: complaint.recurrence.earlier.map((e) => ({ ...e, matchedText: matched(e.matchedBy) })) }
+    ? { periodDays: complaint.recurrence.periodDays, earlier: complaint.recurrence.earlier.map((e) => ({ ...e, whyText: recurrenceWhy(e, t) })) }
     : null;
 
   // A flash from the intake form names the new reference, which a locale key alone cannot.
@@ -322,6 +344,7 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
     options: OPTIONS,
     showFirstReply: canUpdate && !c.firstRepliedAt,
     firstReply: {
+      channels: contactChannelsFor(detail.facts.customerHasEmail),
       values: extra.form === 'firstReply' ? extra.values ?? {} : { at: nowLocal(res.locals.timezone as string) },
       fieldErrors: fieldsOf(firstReplyErrors),
       open: extra.form === 'firstReply',

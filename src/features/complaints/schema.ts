@@ -154,10 +154,30 @@ const TimelineEntry = z.object({
   reason: z.string().nullable(),
 });
 
+const RecurrenceSchema = z
+  .object({
+    periodDays: z.number().int(),
+    matchedBy: z.array(z.string()).openapi({ description: 'Every criterion some earlier entry matched: customer, product, lot, supplier (`category` only in entries logged before it stopped counting)' }),
+    earlier: z.array(
+      z.object({
+        id: z.string().uuid(),
+        reference: z.string(),
+        receivedAt: instant,
+        matchedBy: z.array(z.string()),
+        customerId: z.string().uuid().optional(),
+        productRef: z.string().optional().openapi({ description: 'The value matched on, present when `matchedBy` has `product`' }),
+        lotRef: z.string().optional().openapi({ description: 'Present when `matchedBy` has `lot`' }),
+        supplierRef: z.string().optional().openapi({ description: 'Present when `matchedBy` has `supplier`' }),
+      }),
+    ),
+  })
+  .openapi('Recurrence', { description: 'Why the entry is recurring: the earlier complaints (newest first, at most 20) and what each matched on' });
+
 export const CaseSchema = ComplaintSchema.extend({
   timeline: z.array(TimelineEntry),
   holds: z.array(z.object({ stage: z.enum(STAGES), reason: z.string(), startedAt: instant, endedAt: instant.nullable(), minutes: z.number().int() })),
   earlierEntries: z.array(z.object({ id: z.string().uuid(), reference: z.string(), receivedAt: instant, subject: z.string(), status: z.enum(STAGES), matchedBy: z.array(z.string()) })),
+  recurrence: RecurrenceSchema.nullable(),
   allowedTransitions: z.array(z.enum(STAGES)),
   evidence: z.array(z.unknown()),
   meetings: z.array(z.unknown()),

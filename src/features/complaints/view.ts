@@ -3,6 +3,7 @@
  * and form-field plumbing. No database, no Express: the pages feed them and render the result.
  */
 import type { ClockName } from '../../domain/deadlines';
+import { CONTACT_CHANNELS, type ContactChannel } from '../../domain/entries';
 import { blockers, type CaseFacts, type Edge, type Stage } from '../../domain/workflow';
 import type { FieldError } from '../../lib/errors';
 import type { Translate } from '../../lib/i18n';
@@ -79,6 +80,11 @@ export function caseClocks(c: ComplaintJson, now: Date, t: Translate): ClockRow[
   return rows;
 }
 
+/** The contact channels a form offers for this customer: no e-mail to a customer without an address. */
+export function contactChannelsFor(customerHasEmail: boolean): readonly ContactChannel[] {
+  return customerHasEmail ? CONTACT_CHANNELS : CONTACT_CHANNELS.filter((c) => c !== 'email');
+}
+
 /** A transition button with the fields its edge may need. */
 export interface TransitionForm {
   to: Stage;
@@ -87,6 +93,8 @@ export interface TransitionForm {
   reason: 'none' | 'required';
   note: 'none' | 'optional' | 'required';
   acknowledgedVia: 'none' | 'optional' | 'required';
+  /** The channels the acknowledgment may name: e-mail only when the customer has an address. */
+  channels: readonly ContactChannel[];
   /** The time-barred decision this button records (a checkbox the user ticks to confirm). */
   timeBarredDecision: 'accept' | 'answer_time_barred' | null;
   /** What other records must exist first (the guards' words); the button is withheld until then. */
@@ -115,6 +123,7 @@ export function transitionForms(edges: Edge[], facts: CaseFacts, t: Translate): 
       reason: needsReason ? 'required' : 'none',
       note: e.to === 'closed' ? (noteRequired ? 'required' : 'optional') : 'none',
       acknowledgedVia: leavingIntake && !facts.acknowledgedAt ? (facts.customerHasEmail || facts.kind === 'feedback' ? 'optional' : 'required') : 'none',
+      channels: contactChannelsFor(facts.customerHasEmail),
       timeBarredDecision: timeBarredPending ? (e.to === 'closed' ? 'answer_time_barred' : 'accept') : null,
       blockedBy: blockers(facts, e).map((m) => (m.key ? t(m.key, m.params ?? {}) : m.message)),
     });

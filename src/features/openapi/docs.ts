@@ -4,9 +4,12 @@ import helmet from 'helmet';
 import { nodeModulesDir } from '../../paths';
 import { openApiDocument } from './registry';
 
+/** The app's own icon is linked, so the browser never asks for a /favicon.ico that does not exist. */
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Casebook API</title><link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<title>Casebook API</title>
+<link rel="icon" href="/assets/app/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/assets/app/js/swagger-init.js"></script></body></html>`;

@@ -1,4 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { ERROR_CODES } from '../../lib/errors';
 import { z } from '../../lib/zod';
 
 /** Every feature registers its routes here from its schema.ts; /api/openapi.json is generated from it. */
@@ -18,21 +19,7 @@ export const ProblemSchema = registry.register(
       title: z.string(),
       status: z.number().int(),
       detail: z.string(),
-      code: z.enum([
-        'validation_failed',
-        'not_found',
-        'forbidden',
-        'unauthenticated',
-        'invalid_transition',
-        'conflict',
-        'immutable_record',
-        'signature_invalid',
-        'payload_too_large',
-        'unsupported_media_type',
-        'rate_limited',
-        'service_unavailable',
-        'internal',
-      ]),
+      code: z.enum(ERROR_CODES),
       errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
       requestId: z.string().optional(),
     })
@@ -47,6 +34,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   409: 'Conflict: stale version, duplicate, invalid transition or sealed record',
   413: 'Body too large (payload_too_large)',
   415: 'Unsupported content type (unsupported_media_type)',
+  428: 'No version given: send If-Match or version (precondition_required)',
   429: 'Too many attempts (rate_limited)',
 };
 
@@ -71,7 +59,7 @@ export function documentRoute(route: {
     description: ok.description ?? 'Success',
     ...(ok.schema ? { content: { [ok.contentType ?? 'application/json']: { schema: ok.schema } } } : {}),
   };
-  const problems = new Set([400, ...(route.public ? [] : [401]), ...(route.problems ?? [])]);
+  const problems = new Set([400, ...(route.public ? [] : [401]), ...(route.method === 'patch' ? [428] : []), ...(route.problems ?? [])]);
   for (const status of problems) {
     responses[status] = { description: PROBLEM_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: ProblemSchema } } };
   }
@@ -92,8 +80,27 @@ export function documentRoute(route: {
 
 let cached: object | undefined;
 
+/**
+ * zod-to-openapi writes a regex's `toString()` without its slashes, so `/^[\p{L}]+$/u` comes out
+ * as the pattern `^[\p{L}]+$/u`, which no client can match. The flags follow an unescaped `/`.
+ */
+function stripRegexFlags(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(stripRegexFlags);
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'pattern' && typeof v === 'string') o[k] = v.replace(/(?<!\\)\/[dgimsuvy]+$/, '');
+    else stripRegexFlags(v);
+  }
+}
+
 export function openApiDocument(): object {
-  cached ??= new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  cached ??= generate();
+  return cached;
+}
+
+function generate(): object {
+  const doc = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Casebook API',
@@ -103,5 +110,6 @@ export function openApiDocument(): object {
     },
     servers: [{ url: '/' }],
   });
-  return cached;
+  stripRegexFlags(doc);
+  return doc;
 }

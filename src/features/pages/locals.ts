@@ -82,6 +82,8 @@ export function renderErrorPage(req: Request, res: Response, p: Problem): void {
     detail: p.status < 500 && req.lang === 'en' && !p.messageKey ? p.detail : null,
     requestId: req.requestId,
     title: `${p.status}`,
+    // A refused field (e.g. a NUL character) is named even when no form re-renders it.
+    fieldErrors: (p.errors ?? []).map((e) => ({ path: e.path, message: e.key ? t(e.key, e.params ?? {}) : e.message })),
   };
   res.render('error', locals, (err, html) => {
     // If even the error page cannot render, a plain line still gets the request id to the user.

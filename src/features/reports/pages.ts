@@ -16,20 +16,36 @@ interface FeedbackLogForm {
   bookLang: string;
 }
 
+/** Days of the period the form proposes (today included). */
+export const DEFAULT_PERIOD_DAYS = 30;
+
 /** /reports — the reports a signed-in user may generate, starting with the feedback log book. */
 export function reportsPages(config: Config): Router {
   const r = Router();
   r.use('/reports', requireSignIn);
   const exportFeedbackLog = feedbackLogExporter(config);
 
+  /**
+   * The default period: the last 30 days up to today, in the organisation's zone. A month-to-date
+   * default hid last month's entries on the first days of a month.
+   */
+  const defaultPeriod = () => {
+    const today = DateTime.now().setZone(config.timezone);
+    return { from: today.minus({ days: DEFAULT_PERIOD_DAYS - 1 }).toISODate()!, to: today.toISODate()! };
+  };
+
   const render = (req: Request, res: Response, values: FeedbackLogForm, errors?: { status: number; message?: string; errors: FieldError[] }) =>
-    res.status(errors?.status ?? 200).render('reports/index', { title: req.t('reports.title'), values, errors: errors?.errors, message: errors?.message });
+    res.status(errors?.status ?? 200).render('reports/index', {
+      title: req.t('reports.title'),
+      values,
+      defaults: { ...defaultPeriod(), days: DEFAULT_PERIOD_DAYS },
+      errors: errors?.errors,
+      message: errors?.message,
+    });
 
   r.get('/reports', (req, res) => {
     authorizeFeedbackLog(req);
-    // This month so far, in the organisation's zone: what a quality manager files on Monday.
-    const today = DateTime.now().setZone(config.timezone);
-    render(req, res, { from: today.startOf('month').toISODate()!, to: today.toISODate()!, bookLang: 'vi' });
+    render(req, res, { ...defaultPeriod(), bookLang: 'vi' });
   });
 
   r.get('/reports/feedback-log.xlsx', async (req, res) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import {
+  confirmHolidayYear,
   createHoliday,
   createSlaPolicy,
   deleteHoliday,
@@ -14,13 +15,14 @@ import { expectedVersion, idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { authorize } from '../../policies/authorize';
 import { presentHoliday, presentSetting, presentSlaPolicy } from './presenter';
-import { listHolidays, listSettings, listSlaPolicies } from './queries';
-import { CreateHolidayBody, CreateSlaPolicyBody, HolidayListQuery, parseSettingBody, UpdateHolidayBody, UpdateSlaPolicyBody } from './schema';
+import { holidayYearSummaries, listHolidays, listSettings, listSlaPolicies } from './queries';
+import { CreateHolidayBody, CreateSlaPolicyBody, HolidayListQuery, HolidayYearParams, parseSettingBody, UpdateHolidayBody, UpdateSlaPolicyBody } from './schema';
 
 /**
  * /api/v1/sla-policies, /api/v1/holidays, /api/v1/settings — the sysadmin's SLA policy, holiday
  * calendar and settings. Removing a holiday or a severity/tier target is an edit of the table, so
- * it needs `update` (the ability has no separate delete action).
+ * it needs `update` (the ability has no separate delete action); so does confirming a provisional
+ * year of the holiday calendar (`POST /holidays/years/{year}/confirm`).
  */
 export function settingsApi(): Router {
   const r = Router();
@@ -53,8 +55,20 @@ export function settingsApi(): Router {
 
   r.get('/holidays', async (req, res) => {
     authorize(req, 'read', 'Holiday');
-    const { year } = parse(HolidayListQuery, req.query);
-    res.json({ items: (await listHolidays(year)).map(presentHoliday), nextCursor: null });
+    const { year, kind } = parse(HolidayListQuery, req.query);
+    res.json({ items: (await listHolidays(year, kind)).map(presentHoliday), nextCursor: null });
+  });
+
+  r.get('/holidays/years', async (req, res) => {
+    authorize(req, 'read', 'Holiday');
+    res.json({ items: await holidayYearSummaries() });
+  });
+
+  r.post('/holidays/years/:year/confirm', async (req, res) => {
+    authorize(req, 'update', 'Holiday');
+    const { year } = parse(HolidayYearParams, req.params);
+    const { confirmed } = await confirmHolidayYear(year);
+    res.json({ year, confirmed, items: (await listHolidays(year)).map(presentHoliday) });
   });
 
   r.post('/holidays', async (req, res) => {

@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import {
+  confirmHolidayYear,
   createHoliday,
   createSlaPolicy,
   deleteHoliday,
@@ -14,6 +15,8 @@ import {
   type SettingKey,
 } from '../../commands/settings';
 import { SEVERITIES, TIERS } from '../../domain/entries';
+import { CALENDAR_DAY_KINDS } from '../../domain/holidays';
+import { readRecurrenceSetting } from '../../domain/recurrence';
 import { SLA_STAGES } from '../../domain/workflow';
 import { formatDate } from '../../lib/dates';
 import { notFound, type FieldError } from '../../lib/errors';
@@ -22,12 +25,11 @@ import type { Translate } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
 import { Holiday, SlaPolicy } from '../../models';
 import { authorize } from '../../policies/authorize';
-import type { RecurrenceSetting } from '../../queries/policy';
 import { requireSignIn } from '../auth/middleware';
 import { formErrors, setFlash } from '../pages/locals';
 import { presentHoliday, presentSlaPolicy, type HolidayJson, type SlaPolicyJson } from './presenter';
-import { holidayYears, listHolidays, listSettings, listSlaPolicies } from './queries';
-import { CreateHolidayBody, CreateSlaPolicyBody, HolidayListQuery, parseSettingBody, SLA_MODE_KEYS, UpdateHolidayBody, UpdateSlaPolicyBody } from './schema';
+import { holidayYearSummaries, listHolidays, listSettings, listSlaPolicies } from './queries';
+import { CreateHolidayBody, CreateSlaPolicyBody, HolidayListQuery, HolidayYearParams, parseSettingBody, SLA_MODE_KEYS, UpdateHolidayBody, UpdateSlaPolicyBody } from './schema';
 
 type Form = Record<string, unknown>;
 type Errors = { status: number; message: string | undefined; errors: FieldError[] };
@@ -118,6 +120,7 @@ async function renderSla(req: Request, res: Response, state: SlaPageState = {}):
 interface HolidayRowView extends HolidayJson {
   dateText: string;
   weekday: string;
+  isWorkingDay: boolean;
   /** What the row's rename form shows: the stored names, or what was typed when it failed. */
   form: { nameVi: string; nameEn: string };
   errors?: FieldError[];
@@ -140,6 +143,7 @@ async function renderHolidays(req: Request, res: Response, state: HolidayPageSta
     const failed = state.row?.id === h.id ? state.row : undefined;
     return {
       ...h,
+      isWorkingDay: h.kind === 'working_day',
       dateText: formatDate(h.date, zone, req.lang),
       weekday: DateTime.fromISO(h.date).setLocale(req.lang === 'vi' ? 'vi-VN' : 'en-GB').toFormat('cccc'),
       form: failed ? { nameVi: str(failed.values.nameVi), nameEn: str(failed.values.nameEn) } : { nameVi: h.nameVi, nameEn: h.nameEn },
@@ -147,13 +151,18 @@ async function renderHolidays(req: Request, res: Response, state: HolidayPageSta
     };
   });
   const current = thisYear(res);
-  const years = [...new Set([...(await holidayYears()), current - 1, current, current + 1, year])].sort((a, b) => a - b);
+  const summaries = await holidayYearSummaries();
+  const years = [...new Set([...summaries.map((y) => y.year), current - 1, current, current + 1, year])]
+    .sort((a, b) => a - b)
+    .map((y) => ({ year: y, provisional: (summaries.find((s) => s.year === y)?.provisional ?? 0) > 0 }));
   res.status(state.status ?? 200).render('admin/holidays', {
     title: req.t('holidays.title'),
     year,
     years,
+    provisional: rows.filter((h) => h.provisional).length,
     holidays: rows,
-    values: state.add?.values ?? {},
+    kinds: CALENDAR_DAY_KINDS,
+    values: state.add?.values ?? { kind: 'holiday' },
     addErrors: state.add?.errors,
     errors: state.errors,
     message: state.message,
@@ -173,7 +182,8 @@ async function renderSettings(req: Request, res: Response, state: SettingsPageSt
   const find = (key: SettingKey) => stored.find((s) => s.key === key);
   const rec = find('recurrence');
   const hours = find('business_hours');
-  const recValue = (rec?.value as RecurrenceSetting | undefined) ?? { periodDays: 90, match: [...RECURRENCE_MATCH] };
+  // A value stored before migration 0006 may name `category`: shown, like intake reads it, without it.
+  const recValue = readRecurrenceSetting(rec?.value);
   const hoursValue = (hours?.value as BusinessHoursSetting | undefined) ?? { start: '08:00', end: '17:00' };
   const failed = (key: SettingKey) => (state.key === key ? state : undefined);
   res.status(state.status ?? 200).render('admin/settings', {
@@ -268,13 +278,23 @@ export function settingsPages(): Router {
     authorize(req, 'create', 'Holiday');
     const body = req.body as Form;
     try {
-      const holiday = await createHoliday(parse(CreateHolidayBody, { date: str(body.date), nameVi: str(body.nameVi), nameEn: str(body.nameEn) }, req.lang));
+      const holiday = await createHoliday(
+        parse(CreateHolidayBody, { date: str(body.date), nameVi: str(body.nameVi), nameEn: str(body.nameEn), kind: str(body.kind) || undefined }, req.lang),
+      );
       setFlash(res, 'holidays.created');
       res.redirect(303, `/admin/holidays?year=${holiday.date.slice(0, 4)}`);
     } catch (err) {
       const e = formErrors(err, req.t);
       await renderHolidays(req, res, { ...e, year: yearOf(body.date), add: { values: body, errors: e.errors } });
     }
+  });
+
+  r.post('/admin/holidays/years/:year/confirm', async (req, res) => {
+    authorize(req, 'update', 'Holiday');
+    const { year } = parse(HolidayYearParams, req.params, req.lang);
+    await confirmHolidayYear(year);
+    setFlash(res, 'holidays.confirmed');
+    res.redirect(303, `/admin/holidays?year=${year}`);
   });
 
   r.post('/admin/holidays/:id', async (req, res) => {

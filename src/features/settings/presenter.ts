@@ -1,4 +1,5 @@
 import { isDefaultPolicy } from '../../commands/settings';
+import { readRecurrenceSetting } from '../../domain/recurrence';
 import type { Holiday, Setting, SlaPolicy } from '../../models';
 
 export function presentSlaPolicy(p: SlaPolicy) {
@@ -17,10 +18,12 @@ export function presentSlaPolicy(p: SlaPolicy) {
 export type SlaPolicyJson = ReturnType<typeof presentSlaPolicy>;
 
 export function presentHoliday(h: Holiday) {
-  return { id: h.id, date: h.date, nameVi: h.nameVi, nameEn: h.nameEn, version: h.version };
+  return { id: h.id, date: h.date, nameVi: h.nameVi, nameEn: h.nameEn, kind: h.kind, provisional: h.provisional, version: h.version };
 }
 export type HolidayJson = ReturnType<typeof presentHoliday>;
 
+/** A recurrence value stored before migration 0006 may still name `category`: shown as intake reads it, without. */
 export function presentSetting(s: Setting) {
-  return { key: s.key, value: s.value, version: s.version, updatedAt: s.updatedAt.toISOString() };
+  const value = s.key === 'recurrence' ? readRecurrenceSetting(s.value) : s.value;
+  return { key: s.key, value, version: s.version, updatedAt: s.updatedAt.toISOString() };
 }

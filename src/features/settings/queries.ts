@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
 import { SETTING_KEYS } from '../../commands/settings';
 import { SEVERITIES, TIERS } from '../../domain/entries';
+import type { CalendarDayKind } from '../../domain/holidays';
 import { SLA_STAGES } from '../../domain/workflow';
 import { Holiday, Setting, SlaPolicy } from '../../models';
 
@@ -17,16 +18,43 @@ export async function listSlaPolicies(): Promise<SlaPolicy[]> {
   );
 }
 
-/** Holidays in date order; of one year when `year` is given. */
-export async function listHolidays(year?: number): Promise<Holiday[]> {
-  const where = year === undefined ? {} : { date: { [Op.between]: [`${year}-01-01`, `${year}-12-31`] } };
+/** Days of the holiday calendar in date order; of one year and/or one kind when given. */
+export async function listHolidays(year?: number, kind?: CalendarDayKind): Promise<Holiday[]> {
+  const where = {
+    ...(year === undefined ? {} : { date: { [Op.between]: [`${year}-01-01`, `${year}-12-31`] } }),
+    ...(kind === undefined ? {} : { kind }),
+  };
   return Holiday.findAll({ where, order: [['date', 'ASC']] });
+}
+
+export interface HolidayYear {
+  year: number;
+  /** Days off. */
+  holidays: number;
+  /** Make-up working days. */
+  workingDays: number;
+  /** Days still provisional (0 once the year is confirmed). */
+  provisional: number;
+}
+
+/** The years the calendar has days in, ascending, with what each holds. */
+export async function holidayYearSummaries(): Promise<HolidayYear[]> {
+  const rows = await Holiday.findAll({ attributes: ['date', 'kind', 'provisional'] });
+  const years = new Map<number, HolidayYear>();
+  for (const row of rows) {
+    const year = Number(row.date.slice(0, 4));
+    const summary = years.get(year) ?? { year, holidays: 0, workingDays: 0, provisional: 0 };
+    if (row.kind === 'working_day') summary.workingDays++;
+    else summary.holidays++;
+    if (row.provisional) summary.provisional++;
+    years.set(year, summary);
+  }
+  return [...years.values()].sort((a, b) => a.year - b.year);
 }
 
 /** The years the calendar has days in, ascending. */
 export async function holidayYears(): Promise<number[]> {
-  const rows = await Holiday.findAll({ attributes: ['date'] });
-  return [...new Set(rows.map((h) => Number(h.date.slice(0, 4))))].sort((a, b) => a - b);
+  return (await holidayYearSummaries()).map((y) => y.year);
 }
 
 /** The known settings that exist, in a fixed order. */

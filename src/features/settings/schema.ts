@@ -1,5 +1,6 @@
 import { RECURRENCE_MATCH, SETTING_KEYS, type SettingChange, type SettingKey } from '../../commands/settings';
 import { SEVERITIES, TIERS } from '../../domain/entries';
+import { CALENDAR_DAY_KINDS } from '../../domain/holidays';
 import { SLA_STAGES } from '../../domain/workflow';
 import { isoDate } from '../../lib/dates';
 import type { Lang } from '../../lib/i18n';
@@ -50,22 +51,55 @@ export const UpdateSlaPolicyBody = z
 
 const holidayName = z.string().trim().normalize('NFC').min(1).max(200);
 
+const holidayKind = z.enum(CALENDAR_DAY_KINDS).openapi({
+  description: '`holiday`: a day off, skipped by working-day limits and business hours; `working_day`: a make-up working day (ngày làm bù) on a Saturday or Sunday, which they count',
+});
+const holidayYear = z.coerce.number().int().min(1900).max(2200);
+
 export const HolidaySchema = z
-  .object({ id: z.string().uuid(), date: z.string(), nameVi: z.string(), nameEn: z.string(), version: z.number().int() })
+  .object({
+    id: z.string().uuid(),
+    date: z.string(),
+    nameVi: z.string(),
+    nameEn: z.string(),
+    kind: holidayKind,
+    provisional: z.boolean().openapi({ description: 'Computed by the statutory rule for a year without a published schedule; false once the sysadmin confirms the year' }),
+    version: z.number().int(),
+  })
   .openapi('Holiday');
 
-export const CreateHolidayBody = z.object({ date: isoDate, nameVi: holidayName, nameEn: holidayName }).strict().openapi('CreateHoliday');
+export const CreateHolidayBody = z
+  .object({ date: isoDate, nameVi: holidayName, nameEn: holidayName, kind: holidayKind.optional().openapi({ description: 'Default `holiday`; a `working_day` must be a Saturday or Sunday' }) })
+  .strict()
+  .openapi('CreateHoliday');
 export const UpdateHolidayBody = z
-  .object({ date: isoDate.optional(), nameVi: holidayName.optional(), nameEn: holidayName.optional(), version })
+  .object({ date: isoDate.optional(), nameVi: holidayName.optional(), nameEn: holidayName.optional(), kind: holidayKind.optional(), version })
   .strict()
   .openapi('UpdateHoliday');
 
-export const HolidayListQuery = z.object({ year: z.coerce.number().int().min(1900).max(2200).optional() }).strict();
+export const HolidayListQuery = z.object({ year: holidayYear.optional(), kind: holidayKind.optional() }).strict();
+export const HolidayYearParams = z.object({ year: holidayYear });
+
+export const HolidayYearSchema = z
+  .object({
+    year: z.number().int(),
+    holidays: z.number().int().openapi({ description: 'Days off in the year' }),
+    workingDays: z.number().int().openapi({ description: 'Make-up working days in the year' }),
+    provisional: z.number().int().openapi({ description: 'Days still provisional: 0 once the year is confirmed' }),
+  })
+  .openapi('HolidayYear');
+
+export const ConfirmHolidayYearSchema = z
+  .object({ year: z.number().int(), confirmed: z.number().int().openapi({ description: 'Days that were provisional and are now confirmed' }), items: z.array(HolidaySchema) })
+  .openapi('ConfirmedHolidayYear');
 
 export const RecurrenceValue = z
   .object({ periodDays: z.number().int().min(1).max(3650), match: z.array(z.enum(RECURRENCE_MATCH)).min(1).max(RECURRENCE_MATCH.length) })
   .strict()
-  .openapi('RecurrenceSetting', { description: 'A complaint is recurring when an earlier one matched by any of `match` was received within `periodDays`.' });
+  .openapi('RecurrenceSetting', {
+    description:
+      'A complaint is recurring when an earlier complaint of the same customer, product, lot or supplier (any of `match`) was received within `periodDays`. The category alone is not recurrence and is no longer accepted; a stored value that still names it is read without it.',
+  });
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
 export const BusinessHoursValue = z
@@ -99,9 +133,11 @@ documentRoute({ method: 'post', path: '/api/v1/sla-policies', summary: 'Add a st
 documentRoute({ method: 'patch', path: '/api/v1/sla-policies/{id}', summary: `Change a stage target (sysadmin). A stage default keeps its stage, severity and tier. ${ifMatch}`, tags: ['Settings'], params: IdParams, body: UpdateSlaPolicyBody, response: { status: 200, schema: SlaPolicySchema }, problems: [403, 404, 409] });
 documentRoute({ method: 'delete', path: '/api/v1/sla-policies/{id}', summary: `Remove a severity/tier target (sysadmin); a stage default cannot be removed (409). ${ifMatch}`, tags: ['Settings'], params: IdParams, response: { status: 204 }, problems: [403, 404, 409] });
 
-documentRoute({ method: 'get', path: '/api/v1/holidays', summary: 'The holiday calendar, all or one year (sysadmin)', tags: ['Settings'], query: HolidayListQuery, response: { status: 200, schema: list(HolidaySchema) }, problems: [403] });
-documentRoute({ method: 'post', path: '/api/v1/holidays', summary: 'Add a holiday (sysadmin); a date already in the calendar is 409', tags: ['Settings'], body: CreateHolidayBody, response: { status: 201, schema: HolidaySchema }, problems: [403, 409] });
-documentRoute({ method: 'patch', path: '/api/v1/holidays/{id}', summary: `Rename or move a holiday (sysadmin). ${ifMatch}`, tags: ['Settings'], params: IdParams, body: UpdateHolidayBody, response: { status: 200, schema: HolidaySchema }, problems: [403, 404, 409] });
+documentRoute({ method: 'get', path: '/api/v1/holidays', summary: 'The holiday calendar — days off and make-up working days — all or one year, optionally of one kind (sysadmin)', tags: ['Settings'], query: HolidayListQuery, response: { status: 200, schema: list(HolidaySchema) }, problems: [403] });
+documentRoute({ method: 'get', path: '/api/v1/holidays/years', summary: 'The years the calendar holds, with their days off, make-up working days and days still provisional (sysadmin)', tags: ['Settings'], response: { status: 200, schema: z.object({ items: z.array(HolidayYearSchema) }) }, problems: [403] });
+documentRoute({ method: 'post', path: '/api/v1/holidays/years/{year}/confirm', summary: "Confirm a year's computed days against the published schedule (sysadmin): none stays provisional; each day confirmed is audited. A year with nothing provisional is left as it is", tags: ['Settings'], params: HolidayYearParams, response: { status: 200, schema: ConfirmHolidayYearSchema }, problems: [403] });
+documentRoute({ method: 'post', path: '/api/v1/holidays', summary: 'Add a day off or a make-up working day (sysadmin); a date already in the calendar is 409, a make-up working day on a weekday 400', tags: ['Settings'], body: CreateHolidayBody, response: { status: 201, schema: HolidaySchema }, problems: [403, 409] });
+documentRoute({ method: 'patch', path: '/api/v1/holidays/{id}', summary: `Rename or move a day of the calendar, or change its kind (sysadmin). ${ifMatch}`, tags: ['Settings'], params: IdParams, body: UpdateHolidayBody, response: { status: 200, schema: HolidaySchema }, problems: [403, 404, 409] });
 documentRoute({ method: 'delete', path: '/api/v1/holidays/{id}', summary: `Remove a holiday (sysadmin); audited with the row as it was. ${ifMatch}`, tags: ['Settings'], params: IdParams, response: { status: 204 }, problems: [403, 404, 409] });
 
 documentRoute({ method: 'get', path: '/api/v1/settings', summary: 'Organisation settings: recurrence period and matching, business hours (sysadmin)', tags: ['Settings'], response: { status: 200, schema: z.object({ items: z.array(SettingSchema) }) }, problems: [403] });

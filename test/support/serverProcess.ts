@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../src/paths';
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * The real server process as a user runs it (`dist/src/server.js` when `built` and it exists,
+ * otherwise `src/server.ts` through tsx), on a port of its own; resolves once it prints its URL.
+ */
+export async function startServerProcess(env: NodeJS.ProcessEnv, options: { built?: boolean; timeoutMs?: number } = {}): Promise<ServerProcess> {
+  const built = path.join(projectRoot, 'dist/src/server.js');
+  const args = options.built && fs.existsSync(built) ? [built] : ['--import', 'tsx', path.join(projectRoot, 'src/server.ts')];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    cwd: projectRoot,
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  while (!/running at http:\/\/localhost:\d+/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const port = /running at http:\/\/localhost:(\d+)/.exec(out)![1];
+  return { child, url: `http://127.0.0.1:${port}`, output: () => out, exited };
+}

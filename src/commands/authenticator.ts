@@ -136,7 +136,7 @@ export async function authenticate(input: {
         action: 'auth.login_failed',
         entityType: user ? 'User' : 'Login',
         entityId: user ? user.id : email,
-        meta: { kind: input.kind, reason: !user ? 'unknown_account' : !user.active ? 'deactivated' : 'wrong_password' },
+        meta: { kind: input.kind, reason: !user ? 'unknown_account' : !user.active ? 'deactivated' : 'wrong_password', heldMs: hold, delayMs: failureDelayMs(state.addressFailures + 1) },
         actor: { userId: null, roles: [] },
       });
       return null;
@@ -157,7 +157,7 @@ export async function authenticate(input: {
       action: 'auth.login',
       entityType: 'User',
       entityId: user.id,
-      meta: { kind: input.kind, tokenId: row.id },
+      meta: { kind: input.kind, tokenId: row.id, heldMs: hold },
       actor: userActor(user),
     });
     return { token, user, expiresAt };

@@ -16,6 +16,17 @@ async function login(email: string, password: string, ip: string) {
   return { res, ms: Date.now() - started };
 }
 
+/**
+ * How long the throttle held a successful sign-in, as its audit event records it: "at once" is
+ * asserted on this figure, not on wall-clock time (a busy CI machine must not fail a test).
+ * Lower bounds (a hold really happened) are still asserted on elapsed time: a sleep cannot end early.
+ */
+async function heldMs(login: { res: { body: { user?: { id: string }; token?: string } } }): Promise<number> {
+  const userId = login.res.body.user!.id;
+  const event = await AuditEvent.findOne({ where: { action: 'auth.login', entityId: userId }, order: [['position', 'DESC']] });
+  return (event!.meta as { heldMs: number }).heldMs;
+}
+
 /** Pushes the recorded attempts of `email` (from `ip`, if given) back in time by `minutes`. */
 async function age(email: string, minutes: number, ip?: string) {
   await LoginAttempt.sequelize!.query(
@@ -24,8 +35,6 @@ async function age(email: string, minutes: number, ip?: string) {
   );
 }
 
-/** "At once": well under any hold or delay the throttle applies (password hashing and a few queries only). */
-const AT_ONCE_MS = 1000;
 
 describe('sign-in throttling by address across accounts', () => {
   it('slows the failures of an address that guesses many accounts, but a correct password from it succeeds at once', async () => {
@@ -39,11 +48,11 @@ describe('sign-in throttling by address across accounts', () => {
     const b = await buildUser();
     const ok = await login(b.email, TEST_PASSWORD, x);
     expect(ok.res.status).toBe(200);
-    expect(ok.ms).toBeLessThan(AT_ONCE_MS);
+    expect(await heldMs(ok)).toBe(0);
     // One of the victims, with the right password, from the same address: also at once.
     const victim = await login(victims[0].email, TEST_PASSWORD, x);
     expect(victim.res.status).toBe(200);
-    expect(victim.ms).toBeLessThan(AT_ONCE_MS);
+    expect(await heldMs(victim)).toBe(0);
 
     // …while another failure from X is answered only after the longest delay.
     const slow = await login(`guess-late-${x}@example.vn`, 'wrong-guess-late', x);
@@ -77,10 +86,10 @@ describe('sign-in throttling per account and address', () => {
 
     const owner = await login(a.email, TEST_PASSWORD, y);
     expect(owner.res.status).toBe(200);
-    expect(owner.ms).toBeLessThan(AT_ONCE_MS);
+    expect(await heldMs(owner)).toBe(0);
     const other = await login(b.email, TEST_PASSWORD, x);
     expect(other.res.status).toBe(200);
-    expect(other.ms).toBeLessThan(AT_ONCE_MS);
+    expect(await heldMs(other)).toBe(0);
   });
 
   it('lets A be tried from X again once the failures leave the 15-minute window', async () => {
@@ -128,12 +137,12 @@ describe('an account under attack from many addresses', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const ownerKnown = await login(a.email, TEST_PASSWORD, y);
     expect(ownerKnown.res.status).toBe(200);
-    expect(ownerKnown.ms).toBeLessThan(AT_ONCE_MS);
+    expect(await heldMs(ownerKnown)).toBe(0);
 
     const [owner, guess] = await Promise.all([ownerNew, attacker]);
     expect(owner.res.status).toBe(200);
     expect(owner.ms).toBeGreaterThanOrEqual(hold - 50);
-    expect(owner.ms).toBeLessThan(hold + 2 * AT_ONCE_MS); // the hold, plus password checks running alongside
+    expect(await heldMs(owner)).toBe(hold);
     expect(guess.res.status).toBe(401);
     expect(guess.ms).toBeGreaterThanOrEqual(hold - 50);
     expect(await AuditEvent.count({ where: { action: 'auth.rate_limited', entityId: a.email } })).toBe(0);
@@ -141,7 +150,7 @@ describe('an account under attack from many addresses', () => {
     // Having signed in from Z, the owner is no longer held there.
     const again = await login(a.email, TEST_PASSWORD, z);
     expect(again.res.status).toBe(200);
-    expect(again.ms).toBeLessThan(AT_ONCE_MS);
+    expect(await heldMs(again)).toBe(0);
   });
 
   it('does not hold anyone while the account has only a few failures', async () => {
@@ -151,6 +160,6 @@ describe('an account under attack from many addresses', () => {
     );
     const fresh = await login(a.email, TEST_PASSWORD, address());
     expect(fresh.res.status).toBe(200);
-    expect(fresh.ms).toBeLessThan(AT_ONCE_MS);
+    expect(await heldMs(fresh)).toBe(0);
   });
 });

@@ -11,4 +11,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   setupFiles: ['<rootDir>/test/support/env.ts'],
   testTimeout: 30000,
+  // One worker per core, not jest's default of cores - 1 (a single in-band worker on 2 cores):
+  // many files spend seconds waiting (child server processes, the login throttle's real holds),
+  // and the other worker uses that time.
+  maxWorkers: '100%',
 };

@@ -13,6 +13,8 @@ import { healthRouter } from './features/health/api';
 import { homePages } from './features/home/pages';
 import { docsRouter } from './features/openapi/docs';
 import { pageLocals, renderErrorPage } from './features/pages/locals';
+import { outboxApi } from './features/outbox/api';
+import { outboxPages } from './features/outbox/pages';
 import { usersApi } from './features/users/api';
 import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
@@ -121,6 +123,7 @@ export function createApp(config: Config): express.Express {
     complaintsApi(config),
     reportsApi(config),
     settingsApi(),
+    outboxApi(),
   );
   app.use('/api', () => {
     throw notFound('API endpoint');
@@ -134,6 +137,7 @@ export function createApp(config: Config): express.Express {
     customersPages(),
     usersPages(),
     settingsPages(),
+    outboxPages(),
     auditPages(config),
     reportsPages(config),
     accountPages(),

@@ -5,6 +5,9 @@ import { openDatabase, sequelize, type Database } from './db';
 import { EmbeddedDatabaseInUseError } from './db/embedded';
 import { migrate } from './db/migrator';
 import { anchorAuditTrail } from './commands/auditAnchorer';
+import { manualTick } from './jobs/CronJob';
+import { allJobs } from './jobs/scheduler';
+import { recentJobRuns } from './queries/jobRuns';
 import { verifyAuditTrail } from './commands/auditVerifier';
 import { createUser, setPassword } from './commands/users';
 import { ROLE_KEYS, isRoleKey } from './domain/roles';
@@ -43,6 +46,10 @@ async function userByEmail(email: string): Promise<User> {
   if (!user) throw new AppError(404, 'not_found', `No user with email ${email}.`);
   return user;
 }
+
+/** `a=1 b=2`, keys sorted (jsonb keeps its own key order). */
+const formatCounts = (counts: Record<string, number>) =>
+  Object.keys(counts).sort().map((k) => `${k}=${counts[k]}`).join(' ');
 
 const program = new Command('casebook').description('Casebook administration commands').showHelpAfterError();
 
@@ -120,6 +127,40 @@ program
   .action(async () => {
     const anchor = await withDatabase(() => anchorAuditTrail());
     console.log(anchor ? `Anchor ${anchor.id} sealed ${anchor.eventCount} events (${anchor.hash}).` : 'Nothing new to anchor.');
+  });
+
+program
+  .command('job:list')
+  .description('list the scheduled jobs with their last runs (tick, status, duration, counts)')
+  .option('--runs <n>', 'runs to show per job', '5')
+  .action(async (opts: { runs: string }) => {
+    const jobs = allJobs();
+    const limit = Math.max(1, Number.parseInt(opts.runs, 10) || 5);
+    const runs = await withDatabase(() => recentJobRuns(jobs.map((j) => j.name), limit));
+    for (const job of jobs) {
+      console.log(`${job.name}  (${job.schedule}, keeps ${job.keepRuns} runs)`);
+      const list = runs.get(job.name) ?? [];
+      if (list.length === 0) console.log('  no runs yet');
+      for (const r of list) {
+        const duration = r.finishedAt ? `${r.finishedAt.getTime() - r.startedAt.getTime()} ms` : '-';
+        const counts = formatCounts(r.counts) || '-';
+        console.log(`  ${r.tick.toISOString()}  ${r.status.padEnd(9)}  ${duration.padStart(9)}  ${counts}${r.error ? `  error: ${r.error}` : ''}`);
+      }
+    }
+  });
+
+program
+  .command('job:run <name>')
+  .description('run one tick of a job now (its own tick: it never collides with a scheduled one)')
+  .action(async (name: string) => {
+    const job = allJobs().find((j) => j.name === name);
+    if (!job) throw new AppError(404, 'not_found', `No job named ${name}. Jobs: ${allJobs().map((j) => j.name).join(', ')}`);
+    // Outside the CLI's context: the job runs in a system context of its own, no transaction held.
+    const outcome = await withDatabase(() => job.run(manualTick()));
+    const counts = formatCounts(outcome.counts ?? {}) || '-';
+    if (!outcome.ran) console.log(`${name}: this tick was already run.`);
+    else console.log(`${name}: ${outcome.status} (${counts})${outcome.error ? `: ${outcome.error}` : ''}`);
+    if (outcome.status === 'failed') process.exitCode = 1;
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -16,6 +16,9 @@ const envSchema = z.object({
   ORG_TIMEZONE: z.string().default('Asia/Ho_Chi_Minh'),
   SESSION_SECRET: z.string().min(16).optional(),
   SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().optional(),
+  // Empty (as .env.example leaves it) means the default, on.
+  OUTBOX_WORKER: z.union([z.literal('').transform(() => undefined), boolish]).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
   DB_POOL_MAX: z.coerce.number().int().positive().max(200).default(10),
@@ -36,6 +39,10 @@ export interface Config {
   timezone: string;
   sessionSecret: string;
   smtpUrl: string | undefined;
+  /** The From of every e-mail the outbox sends, `Name <address>`. */
+  mailFrom: string;
+  /** The outbox delivery worker runs in this instance (OUTBOX_WORKER=off disables it). */
+  outboxWorker: boolean;
   logLevel: string;
   maxUploadBytes: number;
   dbPoolMax: number;
@@ -77,7 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: e.ORG_TIMEZONE,
     // Outside production a fixed development secret keeps sessions valid across restarts.
     sessionSecret: e.SESSION_SECRET ?? 'casebook-development-secret-not-for-production',
-    smtpUrl: e.SMTP_URL,
+    smtpUrl: checkSmtpUrl(e.SMTP_URL),
+    mailFrom: checkMailFrom(e.MAIL_FROM || DEFAULT_MAIL_FROM),
+    outboxWorker: e.OUTBOX_WORKER ?? true,
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     dbPoolMax: e.DB_POOL_MAX,
@@ -86,6 +95,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiTokenTtlMs: e.API_TOKEN_TTL_HOURS * 3600_000,
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
   };
+}
+
+export const DEFAULT_MAIL_FROM = 'Casebook <no-reply@casebook.local>';
+
+/** SMTP_URL is `smtp://[user:pass@]host[:port]` or `smtps://…`; empty means "write .eml files". */
+function checkSmtpUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:') {
+    throw new ConfigError('Invalid configuration:\n  SMTP_URL: expected smtp://host:port or smtps://user:password@host:port');
+  }
+  return value;
+}
+
+/** MAIL_FROM must name one address (`Casebook <no-reply@example.vn>` or a bare address). */
+function checkMailFrom(value: string): string {
+  const address = /<([^<>\s]+)>\s*$/.exec(value)?.[1] ?? value.trim();
+  if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(address) || /[\r\n]/.test(value)) {
+    throw new ConfigError(`Invalid configuration:\n  MAIL_FROM: not an e-mail address: "${value}" (e.g. Casebook <no-reply@example.vn>)`);
+  }
+  return value.trim();
 }
 
 function isValidZone(zone: string): boolean {

@@ -6,6 +6,7 @@ import { openDatabase, type Database } from './db';
 import { EmbeddedDatabaseInUseError } from './db/embedded';
 import { migrate } from './db/migrator';
 import { startScheduler } from './jobs/scheduler';
+import { startOutboxWorker } from './outbox/worker';
 import { logger, setLogLevel } from './lib/logger';
 import { DEMO_PASSWORD, DEMO_USERS, demoEmail, isEmpty, seedDemo } from '../seeds/demo';
 import { seedDemoCases } from '../seeds/demoCases';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(banner(config, database, `http://localhost:${port}`, seeded));
   const stopScheduler = startScheduler(config.timezone);
+  // Delivers what commits enqueued (src/outbox/): woken after each commit, polling meanwhile.
+  const stopOutbox = config.outboxWorker ? startOutboxWorker(config) : async () => {};
 
   let stopping = false;
   // Once stopping, every answer tells its client to close the connection: a busy keep-alive
@@ -66,6 +69,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
+    // The outbox worker stops alongside the HTTP server (its round in flight gets at most 5 s); what
+    // requests still enqueue stays queued for the next start or another instance.
+    const outboxStopped = stopOutbox();
     // Stop accepting; requests in flight finish. Connections are closed as soon as they are idle.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
@@ -75,6 +81,7 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     clearTimeout(forced);
     await stopScheduler();
+    await outboxStopped;
     // Closes the pool, then PGlite, which flushes its folder: a Ctrl-C leaves no corrupted data.
     await database.close();
     logger.info('stopped');

@@ -6,6 +6,7 @@ import { AppError, fieldError, forbidden, invalidTransition, notFound, staleVers
 import { translator } from '../lib/i18n';
 import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
 import { clockContext, stageTarget } from '../queries/policy';
+import * as clock from '../lib/clock';
 
 /** Extra facts later capabilities contribute (findings, regulatory decisions…), loaded inside the transaction. */
 export type FactLoader = (complaint: Complaint) => Promise<Partial<CaseFacts>>;
@@ -86,7 +87,7 @@ export async function transitionCase(
     if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
     if (!check.ok) throw invalidTransition(`Cannot move from ${from} to ${input.to} yet: ${check.missing.map((m) => m.path).join(', ')} missing.`, check.missing);
 
-    const now = new Date();
+    const now = clock.now();
     const ctx = await clockContext(zone);
     const openVisit = await ComplaintStage.findOne({ where: { complaintId, exitedAt: null }, lock: true });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { QueryTypes } from 'sequelize';
 import { sequelize, transaction } from '../db';
@@ -9,8 +10,11 @@ import { Complaint, ComplaintStage, Customer } from '../models';
 import type { Recurrence, RecurrenceMatch } from '../models/Complaint';
 import { insertAudited } from '../models/audited';
 import { clockContext, recurrenceSetting, stageTarget } from '../queries/policy';
+import { entryReceivedEffect } from '../outbox/entryReceived';
+import { enqueue } from '../outbox/outbox';
 import { checkAssignee } from './assignee';
 import { complaintSearchText, createCustomer, type CustomerInput } from './customers';
+import * as clock from '../lib/clock';
 
 export interface IntakeInput {
   kind: Kind;
@@ -103,7 +107,7 @@ function checkDates(input: IntakeInput, receivedAt: Date, zone: string, now: Dat
  * stage visit and their audit events commit together or not at all.
  */
 export async function intakeComplaint(input: IntakeInput, actor: { userId: string | null }, zone: string): Promise<Complaint> {
-  const now = new Date();
+  const now = clock.now();
   const receivedAt = input.receivedAt ?? now;
   checkDates(input, receivedAt, zone, now);
   return transaction(async () => {
@@ -127,6 +131,14 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
     const lotRef = input.lotRef?.trim() || null;
     const supplierRef = input.supplierRef?.trim() || null;
     const recurrence = await findRecurrence({ customerId: customer.id, productRef, lotRef, supplierRef, receivedAt });
+    const id = randomUUID();
+    // The acknowledgment e-mail (PRODUCT.md stage 1) goes through the outbox: recorded in this
+    // transaction, sent by the delivery worker once it commits, never if it rolls back. Written
+    // before the counter's lock is taken, so it does not lengthen the time intakes wait on each
+    // other (its complaint_id is checked at commit; the reference is the entry's, read at delivery).
+    if (input.kind === 'complaint' && customer.email) {
+      await enqueue(entryReceivedEffect({ id, subject: input.subject.trim(), receivedAt, dueFirstReplyAt: legal.firstReplyAt }, { name: customer.name, email: customer.email }));
+    }
 
     const year = DateTime.fromJSDate(receivedAt, { zone }).year;
     const number = await takeNumber(input.kind, year);
@@ -146,6 +158,7 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
     // Built in JS and written with their audit events in one statement: the counter's row lock,
     // taken just above, is held for that one round trip and the commit, nothing more.
     const built = Complaint.build({
+      id,
       reference,
       kind: input.kind,
       refYear: year,

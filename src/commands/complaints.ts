@@ -8,6 +8,7 @@ import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
 import { clockContext, stageTarget } from '../queries/policy';
 import { checkAssignee } from './assignee';
 import { complaintSearchText } from './customers';
+import * as clock from '../lib/clock';
 
 async function lockOpen(id: string, expectedVersion: number | undefined): Promise<{ complaint: Complaint; customer: Customer }> {
   const complaint = await Complaint.findByPk(id, { lock: true });
@@ -26,8 +27,8 @@ export async function recordFirstReply(id: string, expectedVersion: number | und
   return transaction(async () => {
     const { complaint, customer } = await lockOpen(id, expectedVersion);
     if (complaint.firstRepliedAt) throw new AppError(409, 'conflict', 'The first reply is already recorded.', undefined, undefined, undefined, 'errors.firstReplyRecorded');
-    const at = input.at ?? new Date();
-    if (at.getTime() > Date.now() + 5 * 60_000) throw validationFailed([fieldError('at', 'errors.inFuture')]);
+    const at = input.at ?? clock.now();
+    if (at.getTime() > clock.now().getTime() + 5 * 60_000) throw validationFailed([fieldError('at', 'errors.inFuture')]);
     if (at.getTime() < complaint.receivedAt.getTime()) throw validationFailed([fieldError('at', 'errors.beforeReceipt')]);
     // Also what the acknowledgment is recorded as when none was: never "by e-mail" to a customer without one.
     if (input.via === 'email' && !customer.email) throw validationFailed([fieldError('via', 'errors.noCustomerEmail')]);
@@ -88,7 +89,7 @@ export async function updateComplaint(id: string, expectedVersion: number | unde
       const visit = await ComplaintStage.findOne({ where: { complaintId: id, exitedAt: null }, lock: true });
       if (target && visit) {
         const holds = await ComplaintHold.findAll({ where: { complaintId: id } });
-        const due = stageDueAt(visit.enteredAt, target, holds.map((h) => ({ from: h.startedAt, to: h.endedAt })), new Date(), ctx);
+        const due = stageDueAt(visit.enteredAt, target, holds.map((h) => ({ from: h.startedAt, to: h.endedAt })), clock.now(), ctx);
         await visit.update({ targetMinutes: target.minutes, slaMode: target.mode, dueAt: due });
         complaint.dueStageAt = due;
         if (complaint.status === 'intake' && due) complaint.dueAcknowledgeAt = due;

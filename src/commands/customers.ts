@@ -1,4 +1,4 @@
-import { QueryTypes } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import { sequelize, transaction } from '../db';
 import { foldText, type CustomerType, type Tier } from '../domain/entries';
 import { conflict, fieldError, notFound, staleVersion } from '../lib/errors';
@@ -83,7 +83,8 @@ export async function updateCustomer(id: string, expectedVersion: number | undef
     await customer.save();
     if (renamed) {
       // A derived column (left out of the audit trail): refreshed without touching the entries' versions.
-      for (const c of await Complaint.findAll({ where: { customerId: id }, attributes: ['id', 'reference', 'subject', 'description'] })) {
+      // Sealed (archived) entries are immutable in the database and keep the name they were sealed with.
+      for (const c of await Complaint.findAll({ where: { customerId: id, status: { [Op.ne]: 'archived' } }, attributes: ['id', 'reference', 'subject', 'description'] })) {
         await Complaint.update({ searchText: complaintSearchText(c, customer.name) }, { where: { id: c.id }, hooks: false, silent: true });
       }
     }

@@ -4,6 +4,7 @@ import { conflict, fieldError, notFound, staleVersion, validationFailed, type Fi
 import { hashPassword, passwordProblems } from '../lib/passwords';
 import { Department, User } from '../models';
 import { normalizeEmail, revokeAllTokens } from './authenticator';
+import * as clock from '../lib/clock';
 
 export interface UserInput {
   email: string;
@@ -41,7 +42,7 @@ export async function createUser(input: UserInput): Promise<User> {
       roles: [...new Set(input.roles)],
       departmentId: input.departmentId ?? null,
       passwordHash: input.password !== undefined ? await hashPassword(input.password) : null,
-      passwordChangedAt: input.password !== undefined ? new Date() : null,
+      passwordChangedAt: input.password !== undefined ? clock.now() : null,
       locale: input.locale ?? null,
     });
   });
@@ -97,7 +98,7 @@ export async function setPassword(id: string, password: string, options: { keepT
     const problems = passwordProblems(password, user, options.field);
     if (problems.length) throw validationFailed(problems);
     user.passwordHash = await hashPassword(password);
-    user.passwordChangedAt = new Date();
+    user.passwordChangedAt = clock.now();
     await user.save({ auditAction: 'user.password_set' } as object);
     await revokeAllTokens(user.id, options.keepTokenId);
     return user;

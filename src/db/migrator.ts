@@ -10,9 +10,11 @@ const MIGRATION_LOCK = 7_421_001;
 function storage(sequelize: Sequelize): UmzugStorage {
   return {
     async executed() {
-      await sequelize.query(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-      );
+      // Only when missing: CREATE … IF NOT EXISTS still needs the CREATE privilege on the schema,
+      // which the app's role lacks under the production role split (docs/production-roles.md).
+      const [{ present }] = await sequelize.query<{ present: boolean }>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present", { type: QueryTypes.SELECT });
+      if (!present)
+        await sequelize.query('CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
       const rows = await sequelize.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name', {
         type: QueryTypes.SELECT,
       });

@@ -1,13 +1,16 @@
 import { anchorAuditTrail } from '../commands/auditAnchorer';
-import { CronJob } from './CronJob';
+import { CronJob, type JobContext } from './CronJob';
 
 /** Seals the audit events written since the last run (see docs/ARCHITECTURE.md "Audit trail"). */
 export class AuditAnchorJob extends CronJob {
   readonly name = 'audit-anchor';
   readonly schedule = '*/10 * * * *';
-  readonly lockKey = 7_421_101;
 
-  perform() {
-    return anchorAuditTrail();
+  async perform(ctx: JobContext) {
+    // One short transaction: the anchorer takes its own advisory lock inside it.
+    const anchor = await ctx.chunk(() => anchorAuditTrail());
+    ctx.count('anchors', anchor ? 1 : 0);
+    ctx.count('events', anchor?.eventCount ?? 0);
+    return anchor;
   }
 }

@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { AuditAnchorJob } from './auditAnchorJob';
-import type { CronJob } from './CronJob';
+import { tickOf, type CronJob } from './CronJob';
 
 /** Every job the app runs. Later issues add theirs here. */
 export function allJobs(): CronJob[] {
@@ -10,7 +10,8 @@ export function allJobs(): CronJob[] {
 /** The only place that touches node-cron. Returns a stop function for graceful shutdown. */
 export function startScheduler(timezone: string, jobs: CronJob[] = allJobs()): () => Promise<void> {
   const tasks: ScheduledTask[] = jobs.map((job) =>
-    cron.schedule(job.schedule, () => job.run(), { name: job.name, timezone, noOverlap: true }),
+    // The tick is the scheduled minute, the same on every instance: only one of them runs it.
+    cron.schedule(job.schedule, (ctx) => job.run(tickOf(ctx.date)), { name: job.name, timezone, noOverlap: true }),
   );
   return async () => {
     await Promise.all(tasks.map((t) => t.stop()));

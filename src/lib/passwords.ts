@@ -1,11 +1,34 @@
 import argon2 from 'argon2';
 import { fieldError, type FieldError } from './errors';
 
-/** argon2id, memory-hard (OWASP's 19 MiB / t=2 baseline, raised to 64 MiB / t=3). */
-const OPTIONS = { type: argon2.argon2id, memoryCost: 65536, timeCost: 3, parallelism: 1 } as const;
+export interface HashCost {
+  /** KiB. */
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** argon2id, memory-hard (OWASP's 19 MiB / t=2 baseline, raised to 64 MiB / t=3). Every environment but tests. */
+export const PRODUCTION_HASH_COST: Readonly<HashCost> = Object.freeze({ memoryCost: 65536, timeCost: 3, parallelism: 1 });
+
+/**
+ * NODE_ENV=test only: the same algorithm at 1 MiB / t=1, so that a suite which creates users and
+ * signs them in by the hundred does not spend minutes in argon2 (a production-cost hash takes
+ * ~100-200 ms of a core). Never a way to weaken production: nothing else selects it.
+ */
+export const TEST_HASH_COST: Readonly<HashCost> = Object.freeze({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+
+/**
+ * The cost new hashes are made with, from the environment (read at each call, like the logger's
+ * level): production cost unless NODE_ENV is exactly `test`. Verification does not depend on it:
+ * argon2 encodes its parameters in every hash, so a hash made at any cost verifies.
+ */
+export function hashCost(env: NodeJS.ProcessEnv = process.env): Readonly<HashCost> {
+  return env.NODE_ENV === 'test' ? TEST_HASH_COST : PRODUCTION_HASH_COST;
+}
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OPTIONS);
+  return argon2.hash(password, { type: argon2.argon2id, ...hashCost() });
 }
 
 /** A hash of a random string: verifying against it costs what a real check costs, so timing does not reveal unknown emails. */

@@ -39,6 +39,7 @@ export const SUBJECTS = [
   'SlaPolicy',
   'Holiday',
   'Notification',
+  'Outbox',
 ] as const;
 export type Subject = (typeof SUBJECTS)[number];
 
@@ -120,6 +121,8 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
   },
   sysadmin({ can }) {
     can(['create', 'read', 'update'], ['User', 'Department', 'Setting', 'LetterTemplate', 'SlaPolicy', 'Holiday']);
+    // Delivery of outgoing messages (the recipient and the error, never the message): see it, retry a failed one.
+    can(['read', 'update'], 'Outbox');
   },
 };
 

@@ -8,6 +8,7 @@ import { Complaint, ComplaintHold, ComplaintStage, Customer, User } from '../mod
 import type { AppAbility } from '../policies/ability';
 import { accessibleWhere } from '../policies/accessible';
 import { caseFacts } from '../commands/caseTransitioner';
+import * as clock from '../lib/clock';
 
 export interface ComplaintFilter {
   status?: Stage[];
@@ -42,7 +43,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * `sort=due` and `overdue`, trigrams over the diacritic-free search column for `q`, and keyset
  * pagination so page 1000 costs what page 1 costs.
  */
-export async function listComplaints<T>(ability: AppAbility, filter: ComplaintFilter, present: (c: Complaint) => T, now = new Date()): Promise<Page<T>> {
+export async function listComplaints<T>(ability: AppAbility, filter: ComplaintFilter, present: (c: Complaint) => T, now = clock.now()): Promise<Page<T>> {
   const allowed = accessibleWhere(ability, 'read', 'Complaint');
   if (!allowed) return { items: [], nextCursor: null };
   const s = sequelize();
@@ -103,7 +104,7 @@ export async function findComplaint(id: string): Promise<Complaint | null> {
 const minutesBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / 60_000);
 
 /** The stage timeline with who moved the case and how late each visit was (the answer to "who caused the delay"). */
-export async function caseDetail(complaint: Complaint, now = new Date()) {
+export async function caseDetail(complaint: Complaint, now = clock.now()) {
   const stages = await ComplaintStage.findAll({ where: { complaintId: complaint.id }, order: [['enteredAt', 'ASC'], ['createdAt', 'ASC']] });
   const holds = await ComplaintHold.findAll({ where: { complaintId: complaint.id }, order: [['startedAt', 'ASC']] });
   const userIds = [...new Set(stages.flatMap((s) => [s.enteredBy, s.exitedBy]).filter((x): x is string => Boolean(x)))];

@@ -3,6 +3,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import { Complaint } from '../models';
 import type { AppAbility } from '../policies/ability';
 import { accessibleWhere } from '../policies/accessible';
+import * as clock from '../lib/clock';
 
 /** Figures the home page shows; each is one COUNT that an index of the complaints table answers. */
 export const DASHBOARD_FIGURES = [
@@ -51,7 +52,7 @@ export async function dashboardCounts<F extends DashboardFigure>(
   ability: AppAbility,
   figures: readonly F[],
   zone: string,
-  now = new Date(),
+  now = clock.now(),
 ): Promise<Record<F, number>> {
   const readable = accessibleWhere(ability, 'read', 'Complaint');
   const where = conditions(now, zone);

@@ -30,7 +30,7 @@ describe('POST /api/v1/auth/login', () => {
     expect(res.type).toBe('application/problem+json');
     expect(res.body).toMatchObject({ status: 401, code: 'unauthenticated', detail: 'Email or password is incorrect.' });
     const event = await AuditEvent.findOne({ where: { action: 'auth.login_failed', entityId: user.id } });
-    expect(event!.meta).toEqual({ kind: 'api', reason: 'wrong_password' });
+    expect(event!.meta).toEqual({ kind: 'api', reason: 'wrong_password', heldMs: 0, delayMs: 0 });
   });
 
   it('gives an unknown email the same 401 as a wrong password', async () => {

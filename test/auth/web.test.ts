@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { ROLE_KEYS } from '../../src/domain/roles';
 import { AuditEvent, AuthToken } from '../../src/models';
-import { csrfFrom, useTestApp } from '../support/app';
+import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
 import { buildUser, TEST_PASSWORD } from '../support/factories';
 
 const t = useTestApp();
@@ -161,5 +161,28 @@ describe('web sign-in', () => {
     const res = await agent.put('/api/v1/me/password').send({ currentPassword: TEST_PASSWORD, newPassword: 'another passphrase!' });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('forbidden');
+  });
+});
+
+describe('sessions minted for tests (signedInAgent in test/support/app.ts)', () => {
+  it('are real sessions: the cookie signs in, pages carry a CSRF token bound to it, and a post needs that very token', async () => {
+    const { agent, user } = await signedInAgent(t.app, ['quality']);
+    const other = await signedInAgent(t.app, ['quality']);
+    const home = await agent.get('/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('data-testid="role-card-quality"');
+    expect(home.headers['cache-control']).toBe('no-store');
+    const otherHome = await other.agent.get('/');
+    const anonymous = await request.agent(t.app).get('/login');
+    // No token, a forged one, another session's, the sign-in form's: all refused, and the session stays.
+    for (const _csrf of [undefined, 'forged', csrfFrom(otherHome.text), csrfFrom(anonymous.text)]) {
+      expect([_csrf, (await agent.post('/logout').type('form').send(_csrf === undefined ? {} : { _csrf })).status]).toEqual([_csrf, 403]);
+    }
+    expect((await agent.get('/')).status).toBe(200);
+    const out = await agent.post('/logout').type('form').send({ _csrf: csrfFrom(home.text) });
+    expect(out.status).toBe(303);
+    expect((await agent.get('/')).status).toBe(303);
+    expect(await AuditEvent.count({ where: { action: 'auth.logout', entityId: user.id } })).toBe(1);
+    expect((await other.agent.get('/')).status).toBe(200);
   });
 });

@@ -32,7 +32,7 @@ const ROLE_LINKS: Record<RoleKey, string[]> = {
   admin_officer: ['/complaints', '/customers'],
   legal: ['/complaints', '/customers'],
   auditor: ['/complaints', '/customers', '/audit', '/reports'],
-  sysadmin: ['/admin/users', '/admin/departments', '/admin/sla', '/admin/holidays', '/admin/settings'],
+  sysadmin: ['/admin/users', '/admin/departments', '/admin/sla', '/admin/holidays', '/admin/settings', '/admin/outbox'],
 };
 
 const text = async (locator: { textContent(): Promise<string | null> }) => (await locator.textContent())?.trim();
@@ -101,7 +101,7 @@ describe('the signed-in shell', () => {
     for (const link of await menu.locator('a').all()) if (await link.isVisible()) visible.push(await text(link));
     expect(visible).toEqual([
       'Trang chủ', 'Hàng đợi hồ sơ', 'Khách hàng', 'Nhật ký kiểm toán', 'Báo cáo', 'Người dùng', 'Phòng ban',
-      'Chỉ tiêu SLA', 'Lịch nghỉ lễ', 'Cấu hình', 'Tài liệu API', NAMES.auditor,
+      'Chỉ tiêu SLA', 'Lịch nghỉ lễ', 'Cấu hình', 'Hộp thư đi', 'Tài liệu API', NAMES.auditor,
     ]);
     expect(await menu.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);
     expect(await page.locator('nav.site-nav details.nav-menu').isVisible()).toBe(false);

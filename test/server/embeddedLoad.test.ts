@@ -23,8 +23,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const load = (url: string, durationMs: number, signal?: AbortSignal) =>
-  runMixedLoad({ url, clients: CLIENTS, durationMs, intakeEmail: demoEmail('intake'), qualityEmail: demoEmail('quality'), password: DEMO_PASSWORD, signal });
+const load = (url: string, durationMs: number, signal?: AbortSignal, onRunning?: () => void) =>
+  runMixedLoad({ url, clients: CLIENTS, durationMs, intakeEmail: demoEmail('intake'), qualityEmail: demoEmail('quality'), password: DEMO_PASSWORD, signal, onRunning });
 
 describe('the embedded database under a small team', () => {
   it('serves 16 concurrent clients without a 5xx or a wrong 401, then stops on SIGTERM mid-load within 10 s', async () => {
@@ -38,7 +38,12 @@ describe('the embedded database under a small team', () => {
     expect(result.byStatus['201']).toBeGreaterThan(0);
 
     const stop = new AbortController();
-    const second = load(server.url, 20_000, stop.signal);
+    let running!: () => void;
+    const isRunning = new Promise<void>((resolve) => (running = resolve));
+    const second = load(server.url, 20_000, stop.signal, running);
+    // Mid-load: 2 s after all 16 clients have signed in (16 production-cost argon2 checks take
+    // more than 2 s on a busy 2-core machine; a stop before them would refuse the sign-ins).
+    await Promise.race([isRunning, second]);
     await new Promise((r) => setTimeout(r, 2_000));
     const signalled = Date.now();
     server.child.kill('SIGTERM');

@@ -1,7 +1,21 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { openDatabase } from '../../src/db';
 import { migrate } from '../../src/db/migrator';
-import { adminQuery, pgliteTemplatePath, randomDbName, serverUrl, TEMPLATE_ENV, withDatabase } from './testDatabase';
+import { projectRoot } from '../../src/paths';
+import {
+  adminQuery,
+  pgliteTemplateCachePath,
+  pgliteTemplatePath,
+  randomDbName,
+  serverUrl,
+  TEMPLATE_CACHE_PREFIX,
+  templateCacheEnabled,
+  templateKey,
+  TEMPLATE_ENV,
+  withDatabase,
+} from './testDatabase';
 
 /** Builds the migrated template once per `jest` run; every test file copies it. */
 export default async function globalSetup(): Promise<void> {
@@ -18,15 +32,73 @@ export default async function globalSetup(): Promise<void> {
     process.env[TEMPLATE_ENV] = template;
     return;
   }
-  const database = await openDatabase({});
-  try {
-    await migrate(database.sequelize);
-    await database.sequelize.close();
-    const dump = await database.embedded!.db.dumpDataDir('gzip');
-    const file = pgliteTemplatePath(String(process.pid));
-    fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
-    process.env[TEMPLATE_ENV] = file;
-  } finally {
-    await database.close();
+  // This run's own name for the template (removed by the teardown), a hard link to the cached one
+  // when there is one: the cache can then be pruned without pulling it from under a running suite.
+  const file = pgliteTemplatePath(String(process.pid));
+  fs.rmSync(file, { force: true });
+  const key = templateCacheEnabled() ? templateKey(projectRoot) : undefined;
+  const cached = key ? pgliteTemplateCachePath(key) : undefined;
+  if (cached && fs.existsSync(cached)) {
+    linkOrCopy(cached, file);
+    const now = new Date();
+    fs.utimesSync(cached, now, now);
+  } else {
+    const database = await openDatabase({});
+    try {
+      await migrate(database.sequelize);
+      await database.sequelize.close();
+      const dump = await database.embedded!.db.dumpDataDir('gzip');
+      fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+    } finally {
+      await database.close();
+    }
+    // Kept only if the inputs did not change while it was being built (others edit the tree too).
+    if (cached && templateKey(projectRoot) === key) {
+      const partial = `${cached}.${process.pid}.partial`;
+      try {
+        linkOrCopy(file, partial);
+        fs.renameSync(partial, cached);
+      } catch {
+        // Best effort: this run has its template either way.
+        fs.rmSync(partial, { force: true });
+      }
+    }
   }
+  pruneTemplateCache();
+  process.env[TEMPLATE_ENV] = file;
+}
+
+function linkOrCopy(from: string, to: string): void {
+  try {
+    fs.linkSync(from, to);
+  } catch {
+    fs.copyFileSync(from, to);
+  }
+}
+
+/**
+ * Keeps the three most recently used cached templates (5 MB each; every change under src/ makes a
+ * new one) and none unused for a week. A running suite reads its own hard link, never the cache.
+ */
+function pruneTemplateCache(): void {
+  const cutoff = Date.now() - 7 * 86_400_000;
+  const entries = fs
+    .readdirSync(os.tmpdir())
+    .filter((name) => name.startsWith(TEMPLATE_CACHE_PREFIX))
+    .flatMap((name) => {
+      const full = path.join(os.tmpdir(), name);
+      try {
+        return [{ full, used: fs.statSync(full).mtimeMs }];
+      } catch {
+        return []; // Another run pruned it first.
+      }
+    })
+    .sort((a, b) => b.used - a.used);
+  // A `.partial` is another run's template on its way into the cache: left alone unless stale.
+  entries
+    .filter(({ full }) => full.endsWith('.tar.gz'))
+    .forEach(({ full, used }, i) => {
+      if (i >= 3 || used < cutoff) fs.rmSync(full, { force: true });
+    });
+  for (const { full, used } of entries) if (full.endsWith('.partial') && used < cutoff) fs.rmSync(full, { force: true });
 }

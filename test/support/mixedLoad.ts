@@ -16,6 +16,8 @@ export interface MixedLoadOptions {
   password: string;
   /** Stops the loops early (e.g. when the server is being stopped). */
   signal?: AbortSignal;
+  /** Called once, when every client has signed in and is looping: the load is fully on from then. */
+  onRunning?: () => void;
 }
 
 export interface MixedLoadResult {
@@ -144,6 +146,7 @@ export async function runMixedLoad(o: MixedLoadOptions): Promise<MixedLoadResult
   const started = performance.now();
   const deadline = started + o.durationMs;
   const live = () => performance.now() < deadline && !o.signal?.aborted;
+  let signedIn = 0;
 
   async function timed(op: string, fn: () => Promise<Response>, expect: number[], onBody?: (body: string) => void): Promise<void> {
     const t = performance.now();
@@ -164,6 +167,7 @@ export async function runMixedLoad(o: MixedLoadOptions): Promise<MixedLoadResult
   async function client(c: number): Promise<void> {
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
     let web = await webSignIn(o.url, o.qualityEmail, o.password);
+    if (++signedIn === o.clients) o.onRunning?.();
     for (let n = 0; live(); n++) {
       const pick = (c * 7 + n) % 10;
       if (pick < 3) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
 /**
@@ -33,6 +33,46 @@ export async function adminQuery(url: string, sql: string): Promise<void> {
 
 export function pgliteTemplatePath(runId: string): string {
   return path.join(os.tmpdir(), `casebook-test-template-${runId}.tar.gz`);
+}
+
+/**
+ * The embedded template is the same for the same inputs, so runs keep it (keyed by `templateKey`)
+ * instead of paying initdb and every migration each time (~8 s on 2 cores). Set
+ * CASEBOOK_TEST_TEMPLATE_CACHE=0 to migrate afresh.
+ */
+export const TEMPLATE_CACHE_PREFIX = 'casebook-test-template-cache-';
+
+export function pgliteTemplateCachePath(key: string): string {
+  return path.join(os.tmpdir(), `${TEMPLATE_CACHE_PREFIX}${key}.tar.gz`);
+}
+
+export function templateCacheEnabled(): boolean {
+  return !/^(0|false|no|off)$/i.test(process.env.CASEBOOK_TEST_TEMPLATE_CACHE ?? '');
+}
+
+/**
+ * A digest of everything a migrated template can depend on: every file under src/ (the
+ * migrations and whatever they import), the locked dependency versions (PGlite among them),
+ * the template-building code itself and the Node version. Any change there means a new template.
+ */
+export function templateKey(root: string): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) files.push(full);
+    }
+  };
+  walk(path.join(root, 'src'));
+  files.push(...['package-lock.json', 'test/support/globalSetup.ts', 'test/support/testDatabase.ts'].map((f) => path.join(root, f)));
+  const hash = createHash('sha256').update(`${process.version}\0`);
+  for (const file of files.sort()) {
+    hash.update(`${path.relative(root, file)}\0`);
+    hash.update(fs.existsSync(file) ? fs.readFileSync(file) : 'missing');
+    hash.update('\0');
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
 export function randomDbName(prefix: string): string {

@@ -1,16 +1,11 @@
-import request from 'supertest';
 import { AuditEvent, User } from '../../src/models';
-import { csrfFrom, useTestApp } from '../support/app';
-import { buildDepartment, buildUser, TEST_PASSWORD } from '../support/factories';
+import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
+import { buildDepartment, buildUser } from '../support/factories';
 
 const t = useTestApp();
 
 async function sysadminAgent() {
-  const admin = await buildUser({ roles: ['sysadmin'] });
-  const agent = request.agent(t.app);
-  const page = await agent.get('/login');
-  await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: admin.email, password: TEST_PASSWORD });
-  return agent;
+  return (await signedInAgent(t.app, ['sysadmin'])).agent;
 }
 
 describe('sysadmin pages', () => {
@@ -75,10 +70,7 @@ describe('sysadmin pages', () => {
   });
 
   it('refuses the pages to other roles with 403', async () => {
-    const quality = await buildUser({ roles: ['quality'] });
-    const agent = request.agent(t.app);
-    const page = await agent.get('/login');
-    await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email: quality.email, password: TEST_PASSWORD });
+    const { agent } = await signedInAgent(t.app, ['quality']);
     const res = await agent.get('/admin/users');
     expect(res.status).toBe(403);
     expect(res.text).toContain('data-testid="error-page"');

@@ -5,6 +5,9 @@ import * as m0003 from './0003-reference-prefix';
 import * as m0004 from './0004-holiday-calendar';
 import * as m0005 from './0005-login-throttle';
 import * as m0006 from './0006-recurrence';
+import * as m0007 from './0007-conditional-immutability';
+import * as m0008 from './0008-outbox';
+import * as m0009 from './0009-job-runs';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -14,4 +17,7 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0004-holiday-calendar', up: m0004.up },
   { name: '0005-login-throttle', up: m0005.up },
   { name: '0006-recurrence', up: m0006.up },
+  { name: '0007-conditional-immutability', up: m0007.up },
+  { name: '0008-outbox', up: m0008.up },
+  { name: '0009-job-runs', up: m0009.up },
 ];

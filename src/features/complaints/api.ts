@@ -16,6 +16,7 @@ import { caseDetail, findComplaint, listComplaints } from '../../queries/complai
 import type { TransitionInput } from '../../domain/workflow';
 import { presentComplaint } from './presenter';
 import { ComplaintListQuery, CreateComplaintBody, CustomerResponseBody, FirstReplyBody, ReviewBody, TransitionBody, UpdateComplaintBody } from './schema';
+import * as clock from '../../lib/clock';
 
 /** The signed-in user as the transition command sees them: their id and their ability, asked about this very case. */
 export function transitionActor(req: Request): Actor {
@@ -64,7 +65,7 @@ export function complaintsApi(config: Config): Router {
 
   r.get('/complaints', async (req, res) => {
     authorize(req, 'read', 'Complaint');
-    const now = new Date();
+    const now = clock.now();
     res.json(await listComplaints(req.ability, complaintFilter(req.query, config), (c) => presentComplaint(c, now), now));
   });
 

@@ -27,6 +27,7 @@ import { complaintFilter, transitionActor, visibleComplaint } from './api';
 import { presentComplaint } from './presenter';
 import { ComplaintListQuery, CreateComplaintBody, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
 import { caseClocks, contactChannelsFor, dueText, field, friendlierErrors, humanDuration, isChecked, optionalField, transitionForms, versionField, type TransitionForm } from './view';
+import * as clock from '../../lib/clock';
 
 type Form = Record<string, unknown>;
 type Translate = Request['t'];
@@ -295,7 +296,7 @@ function transitionView(forms: TransitionForm[], extra: CaseExtras) {
 
 async function renderCase(req: Request, res: Response, complaint: Complaint, extra: CaseExtras = {}): Promise<void> {
   const t = req.t;
-  const now = new Date();
+  const now = clock.now();
   const detail = await caseDetail(complaint, now);
   const c = presentComplaint(complaint, now);
   const edges = detail.edges.filter((e) => can(req, e.action, complaint));
@@ -397,7 +398,7 @@ export function complaintsPages(config: Config): Router {
 
   r.get('/complaints', async (req, res) => {
     authorize(req, 'read', 'Complaint');
-    const now = new Date();
+    const now = clock.now();
     const query = queueQuery(req);
     // `customer` (code, name, email or phone) is the page's own filter: it is resolved to the API's customerId.
     const { customer: customerText, ...filterQuery } = query;

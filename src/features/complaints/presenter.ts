@@ -1,9 +1,10 @@
 import type { Complaint, Customer } from '../../models';
+import * as clock from '../../lib/clock';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** The entry as the API (and views, and the Excel log book) show it. `complaint.customer` must be loaded. */
-export function presentComplaint(c: Complaint, now = new Date()) {
+export function presentComplaint(c: Complaint, now = clock.now()) {
   const customer = c.customer as Customer;
   return {
     id: c.id,

@@ -16,6 +16,7 @@ import { field, friendlierErrors } from '../complaints/view';
 import { formErrors, setFlash } from '../pages/locals';
 import { presentCustomer } from './presenter';
 import { CreateCustomerBody, CustomerListQuery, UpdateCustomerBody } from './schema';
+import * as clock from '../../lib/clock';
 
 type Form = Record<string, unknown>;
 
@@ -181,7 +182,7 @@ export function customersPages(): Router {
   r.get('/customers/:id', async (req, res) => {
     const customer = await readableCustomer(req);
     const cursor = typeof req.query.cursor === 'string' && req.query.cursor ? req.query.cursor : undefined;
-    const now = new Date();
+    const now = clock.now();
     const entries = allowed(req, 'read', 'Complaint')
       ? await listComplaints(req.ability, { customerId: customer.id, sort: 'received', limit: 25, cursor }, (c) => presentComplaint(c, now), now)
       : { items: [], nextCursor: null };

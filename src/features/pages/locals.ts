@@ -26,6 +26,7 @@ function navFor(req: Request): NavItem[] {
   if (allowed(req, 'update', 'SlaPolicy')) items.push({ href: '/admin/sla', key: 'nav.sla' });
   if (allowed(req, 'update', 'Holiday')) items.push({ href: '/admin/holidays', key: 'nav.holidays' });
   if (allowed(req, 'update', 'Setting')) items.push({ href: '/admin/settings', key: 'nav.settings' });
+  if (allowed(req, 'read', 'Outbox')) items.push({ href: '/admin/outbox', key: 'nav.outbox' });
   items.push({ href: '/api/docs', key: 'nav.apiDocs' });
   return items;
 }

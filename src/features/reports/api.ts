@@ -12,6 +12,7 @@ import { authorize } from '../../policies/authorize';
 import { feedbackLogBatches, type FeedbackLogEntry, type FeedbackLogRange } from '../../queries/feedbackLog';
 import { ExportAborted, writeFeedbackLog } from './feedbackLog';
 import { FeedbackLogQuery, XLSX_CONTENT_TYPE, type FeedbackLogQueryInput } from './schema';
+import * as clock from '../../lib/clock';
 
 /** Where the report rows come from; tests replace it to make a database fail mid-stream. */
 export interface ReportsSources {
@@ -56,7 +57,7 @@ export function feedbackLogExporter(config: Config, sources: Partial<ReportsSour
     const batches = feedbackLog({ from, to })[Symbol.asyncIterator]();
     const first = await batches.next();
     const lang: ReportLang = q.lang ?? 'vi';
-    const now = new Date();
+    const now = clock.now();
     const filename = FILENAME(
       fileDate(q.from, from, zone) ?? FILENAME_FROM_START,
       fileDate(q.to, to, zone) ?? DateTime.fromJSDate(now, { zone }).toISODate()!,

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import {
   DATETIME_FORMAT,
@@ -215,7 +215,10 @@ export async function writeFeedbackLog(out: Writable, options: FeedbackLogOption
   const columns = FEEDBACK_LOG_COLUMNS;
   const width = columns.length;
 
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  // Loaded on first export, not at start-up: exceljs and its zip libraries take ~0.5 s to load,
+  // which every process (and every test file) would otherwise pay without ever exporting.
+  const { default: excel } = await import('exceljs');
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Casebook';
   workbook.created = now;
   workbook.modified = now;

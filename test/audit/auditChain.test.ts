@@ -1,4 +1,5 @@
 import { QueryTypes } from 'sequelize';
+import { waitUntilSealable } from '../support/audit';
 import { useTestDatabase } from '../support/db';
 import { asActor } from '../support/context';
 import { transaction, sequelize } from '../../src/db';
@@ -58,9 +59,9 @@ describe('audit trail', () => {
   });
 
   it('verifies an untouched trail, anchored and not', async () => {
-    await createDepartment('V1');
-    const anchor = await anchorAuditTrail();
-    expect(anchor).not.toBeNull();
+    const v1 = await createDepartment('V1');
+    const written = await AuditEvent.findOne({ where: { entityId: v1.id } });
+    await anchorUntilSealed(written!.txId);
     await createDepartment('V2');
     const report = await verifyAuditTrail();
     expect(report.failures).toEqual([]);
@@ -68,6 +69,12 @@ describe('audit trail', () => {
     expect(report.anchors).toBeGreaterThanOrEqual(1);
     expect(report.checked).toBeGreaterThanOrEqual(2);
   });
+
+  /** Anchors once every transaction up to `txId` can be sealed (see waitUntilSealable). */
+  async function anchorUntilSealed(txId: string): Promise<void> {
+    await waitUntilSealable(txId);
+    expect(await anchorAuditTrail()).not.toBeNull();
+  }
 
   describe('detects a superuser who bypasses the triggers', () => {
     it('and edits an event', async () => {
@@ -91,8 +98,8 @@ describe('audit trail', () => {
     it('and cuts the anchored tail of a chain, head included', async () => {
       const dept = await createDepartment('T3');
       await asActor(() => transaction(() => dept.update({ name: 'anchored' })));
-      await anchorAuditTrail();
       const tail = await AuditEvent.findOne({ where: { entityId: dept.id, seq: 2 } });
+      await anchorUntilSealed(tail!.txId);
       await asSuperuser('DELETE FROM audit_events WHERE id = :id', { id: tail!.id });
       await asSuperuser('UPDATE audit_chain_heads SET seq = 1, hash = :hash WHERE chain_key = :key', {
         hash: tail!.prevHash,

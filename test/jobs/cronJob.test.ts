@@ -1,4 +1,5 @@
 import { QueryTypes } from 'sequelize';
+import { AuditEvent } from '../../src/models';
 import { sequelize, transaction } from '../../src/db';
 import { AuditAnchorJob } from '../../src/jobs/auditAnchorJob';
 import { CronJob, manualTick, tickOf, type JobContext } from '../../src/jobs/CronJob';
@@ -6,6 +7,7 @@ import { recentJobRuns } from '../../src/queries/jobRuns';
 import { useTestDatabase } from '../support/db';
 import { useFixedClock, useTestClock } from '../support/clock';
 import { buildCustomer } from '../support/factories';
+import { waitUntilSealable } from '../support/audit';
 
 useTestDatabase();
 useTestClock();
@@ -138,7 +140,9 @@ describe('CronJob', () => {
 
 describe('the audit-anchor job', () => {
   it('anchors through a job run and records its counts; the same tick does not run again', async () => {
-    await buildCustomer();
+    const customer = await buildCustomer();
+    const written = await AuditEvent.findOne({ where: { entityId: customer.id }, order: [['position', 'DESC']] });
+    await waitUntilSealable(written!.txId);
     const job = new AuditAnchorJob();
     const tick = new Date('2026-05-04T05:00:00Z');
     const first = await job.run(tick);

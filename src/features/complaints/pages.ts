@@ -1,18 +1,14 @@
 import { subject } from '@casl/ability';
 import { Router, type Request, type Response } from 'express';
-import { DateTime } from 'luxon';
-import { Op } from 'sequelize';
 import type { Config } from '../../config';
 import { transitionCase } from '../../commands/caseTransitioner';
 import { intakeComplaint } from '../../commands/complaintIntaker';
 import { recordFirstReply, updateComplaint } from '../../commands/complaints';
 import { pendingClocks } from '../../domain/deadlines';
-import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, CUSTOMER_TYPES, HARMS, KINDS, SEVERITIES, TIERS } from '../../domain/entries';
 import { RECURRENCE_FIELDS } from '../../domain/recurrence';
-import { FINISHED, STAGES, type TransitionInput } from '../../domain/workflow';
-import { AppError, fieldError, validationFailed, type FieldError } from '../../lib/errors';
+import { FINISHED, type TransitionInput } from '../../domain/workflow';
+import { AppError, fieldError, type FieldError } from '../../lib/errors';
 import { pageQuery } from '../../lib/http';
-import { uuidParam } from '../../lib/pagination';
 import { parse } from '../../lib/validate';
 import { Customer, User, type Complaint } from '../../models';
 import type { RecurrenceMatch } from '../../models/Complaint';
@@ -24,199 +20,15 @@ import { requireSignIn } from '../auth/middleware';
 import { presentCustomer } from '../customers/presenter';
 import { formErrors, setFlash } from '../pages/locals';
 import { complaintFilter, transitionActor, visibleComplaint } from './api';
+import { blank, blankIntake, classification, EDIT_FIELDS, editValues, intakeCustomerOptions, intakeValues, isUuid, localInstant, newCustomerGiven, nowLocal, OPTIONS, parseIntake, renderEdit, renderIntake, type Form } from './entryForm';
 import { presentComplaint } from './presenter';
-import { ComplaintListQuery, CreateComplaintBody, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
-import { caseClocks, contactChannelsFor, dueText, field, friendlierErrors, humanDuration, isChecked, optionalField, transitionForms, versionField, type TransitionForm } from './view';
+import { ComplaintListQuery, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
+import { caseClocks, contactChannelsFor, dueText, field, friendlierErrors, humanDuration, optionalField, transitionForms, versionField, type TransitionForm } from './view';
 import * as clock from '../../lib/clock';
 
-type Form = Record<string, unknown>;
 type Translate = Request['t'];
-
-/** The vocabularies every entry form offers (labels come from the `enum.*` locale keys). */
-const OPTIONS = { kinds: KINDS, channels: CHANNELS, categories: CATEGORIES, severities: SEVERITIES, harms: HARMS, customerTypes: CUSTOMER_TYPES, tiers: TIERS, contactChannels: CONTACT_CHANNELS, stages: STAGES };
-
-const LOCAL_INPUT = "yyyy-MM-dd'T'HH:mm";
-
-/** "2026-11-02T10:00" typed in a datetime-local field, read in the organisation's zone. An unreadable value goes to zod as is. */
-function localInstant(value: string | undefined, zone: string): string | undefined {
-  if (!value) return undefined;
-  const dt = DateTime.fromISO(value, { zone });
-  return dt.isValid ? dt.toISO()! : value;
-}
-
-const nowLocal = (zone: string) => DateTime.now().setZone(zone).toFormat(LOCAL_INPUT);
-const isUuid = (v: string) => uuidParam.safeParse(v).success;
 const plainOf = (c: Complaint) => c.get({ plain: true }) as SubjectRecord;
 const can = (req: Request, action: Parameters<Request['ability']['can']>[0], c: Complaint) => req.ability.can(action, subject('Complaint', plainOf(c)));
-
-/** Active quality users: who an entry can be assigned to. */
-async function assignees(): Promise<Array<{ id: string; name: string }>> {
-  const users = await User.findAll({ where: { active: true, roles: { [Op.contains]: ['quality'] } }, attributes: ['id', 'name'], order: [['name', 'ASC']] });
-  return users.map((u) => ({ id: u.id, name: u.name }));
-}
-
-// ——— The intake form ———
-
-interface IntakeValues {
-  kind: string;
-  channel: string;
-  receivedAt: string;
-  incidentDate: string;
-  category: string;
-  subject: string;
-  description: string;
-  severity: string;
-  harm: string;
-  safetyImpact: boolean;
-  brandImpact: boolean;
-  productRef: string;
-  lotRef: string;
-  supplierRef: string;
-  assigneeId: string;
-  customerId: string;
-  customerQ: string;
-  customer: { name: string; type: string; email: string; phone: string; tier: string };
-}
-
-const TEXT_FIELDS = ['kind', 'channel', 'receivedAt', 'incidentDate', 'category', 'subject', 'description', 'severity', 'harm', 'productRef', 'lotRef', 'supplierRef', 'assigneeId', 'customerId', 'customerQ'] as const;
-
-function intakeValues(body: Form): IntakeValues {
-  const text = Object.fromEntries(TEXT_FIELDS.map((k) => [k, field(body, k)])) as Record<(typeof TEXT_FIELDS)[number], string>;
-  return {
-    ...text,
-    safetyImpact: isChecked(body, 'safetyImpact'),
-    brandImpact: isChecked(body, 'brandImpact'),
-    customer: {
-      name: field(body, 'customer.name'),
-      type: field(body, 'customer.type'),
-      email: field(body, 'customer.email'),
-      phone: field(body, 'customer.phone'),
-      tier: field(body, 'customer.tier'),
-    },
-  };
-}
-
-function blankIntake(zone: string, customerId = ''): IntakeValues {
-  return {
-    ...(Object.fromEntries(TEXT_FIELDS.map((k) => [k, ''])) as Record<(typeof TEXT_FIELDS)[number], string>),
-    kind: 'complaint',
-    harm: 'none',
-    receivedAt: nowLocal(zone),
-    customerId,
-    safetyImpact: false,
-    brandImpact: false,
-    customer: { name: '', type: 'person', email: '', phone: '', tier: 'new' },
-  };
-}
-
-const blank = (s: string) => (s.trim() === '' ? undefined : s);
-const newCustomerGiven = (v: IntakeValues) => Boolean(v.customer.name.trim() || v.customer.email.trim() || v.customer.phone.trim());
-
-/** The form as the API's body, so CreateComplaintBody validates both. */
-function intakeBody(v: IntakeValues, zone: string) {
-  const useNew = !blank(v.customerId) && newCustomerGiven(v);
-  return {
-    kind: blank(v.kind),
-    customerId: blank(v.customerId),
-    customer: useNew
-      ? { name: v.customer.name, type: blank(v.customer.type), email: blank(v.customer.email), phone: blank(v.customer.phone), tier: blank(v.customer.tier) }
-      : undefined,
-    receivedAt: localInstant(blank(v.receivedAt), zone),
-    ...classification(v),
-  };
-}
-
-/** The classification fields of the intake and edit forms, as the schemas read them (blank = not given). */
-function classification(v: ReturnType<typeof editValues>) {
-  return {
-    channel: blank(v.channel),
-    incidentDate: blank(v.incidentDate),
-    category: blank(v.category),
-    subject: v.subject,
-    description: v.description,
-    severity: blank(v.severity),
-    harm: blank(v.harm),
-    safetyImpact: v.safetyImpact,
-    brandImpact: v.brandImpact,
-    productRef: blank(v.productRef) ?? null,
-    lotRef: blank(v.lotRef) ?? null,
-    supplierRef: blank(v.supplierRef) ?? null,
-    assigneeId: blank(v.assigneeId) ?? null,
-  };
-}
-
-/** Validates the whole form at once (customer choice included), so every problem shows in one round. */
-function parseIntake(v: IntakeValues, req: Request, zone: string) {
-  const errors: FieldError[] = [];
-  const chosen = Boolean(blank(v.customerId));
-  const typed = newCustomerGiven(v);
-  if (!chosen && !typed) errors.push(fieldError('customerId', 'errors.customerRequired'));
-  if (chosen && typed) errors.push(fieldError('customerId', 'intake.errors.customerBoth'));
-  let parsed: ReturnType<typeof parse<typeof CreateComplaintBody>> | undefined;
-  try {
-    parsed = parse(CreateComplaintBody, intakeBody(v, zone), req.lang);
-  } catch (err) {
-    if (!(err instanceof AppError) || err.status !== 400) throw err;
-    // The schema's own "exactly one customer" rule is English; the check above says it in the user's language.
-    errors.push(...(err.errors ?? []).filter((e) => !(e.path === 'customerId' && errors.some((x) => x.path === 'customerId'))));
-  }
-  if (errors.length || !parsed) {
-    const flat: Record<string, string> = { ...Object.fromEntries(TEXT_FIELDS.map((k) => [k, v[k]])), ...Object.fromEntries(Object.entries(v.customer).map(([k, x]) => [`customer.${k}`, x])) };
-    throw validationFailed(friendlierErrors(errors, (path) => path in flat && flat[path].trim() === '', req.t));
-  }
-  return parsed;
-}
-
-interface CustomerOption {
-  id: string;
-  code: string;
-  name: string;
-  type: string;
-  detail: string;
-  checked: boolean;
-}
-
-/** The intake form's radio list of customers: the chosen one first, then the matches of the search (also GET /customers/suggest). */
-export async function intakeCustomerOptions(req: Request, q: string, selectedId: string, searched: boolean) {
-  const items: CustomerOption[] = [];
-  const seen = new Set<string>();
-  const push = (c: ReturnType<typeof presentCustomer>) => {
-    if (seen.has(c.id)) return;
-    seen.add(c.id);
-    items.push({ id: c.id, code: c.code, name: c.name, type: c.type, detail: [c.email, c.phone].filter(Boolean).join(' · '), checked: c.id === selectedId });
-  };
-  if (selectedId && isUuid(selectedId)) {
-    const selected = await Customer.findByPk(selectedId);
-    if (selected && allowed(req, 'read', 'Customer', selected.get({ plain: true }) as SubjectRecord)) push(presentCustomer(selected));
-  }
-  if (searched && q.trim()) {
-    const page = await listCustomers(req.ability, { q: q.trim().slice(0, 200), limit: 8 }, presentCustomer);
-    page.items.forEach(push);
-  }
-  return { items, q, searched: searched && Boolean(q.trim()), noneChecked: !items.some((i) => i.checked) };
-}
-
-async function renderIntake(
-  req: Request,
-  res: Response,
-  v: IntakeValues,
-  extra: { status?: number; errors?: FieldError[]; message?: string; searched?: boolean } = {},
-): Promise<void> {
-  const errors = extra.errors ?? [];
-  const customerErrors = errors.some((e) => e.path.startsWith('customer.'));
-  res.status(extra.status ?? 200).render('complaints/new', {
-    title: req.t('intake.title'),
-    values: v,
-    options: OPTIONS,
-    assignees: await assignees(),
-    customerOptions: await intakeCustomerOptions(req, v.customerQ, v.customerId, extra.searched ?? Boolean(v.customerQ.trim())),
-    newCustomerOpen: customerErrors || (!blank(v.customerId) && newCustomerGiven(v)),
-    canCreateCustomer: allowed(req, 'create', 'Customer'),
-    // An empty list would still open the error summary.
-    errors: errors.length ? errors : undefined,
-    message: extra.message,
-  });
-}
 
 // ——— The queue ———
 
@@ -363,31 +175,6 @@ function failure(err: unknown, t: Translate) {
   const out = formErrors(err, t);
   if (err instanceof AppError && err.code === 'invalid_transition') out.message = t('case.transitionRefused');
   return out;
-}
-
-// ——— Edit (classification) ———
-
-const EDIT_FIELDS = ['channel', 'incidentDate', 'category', 'subject', 'description', 'severity', 'harm', 'productRef', 'lotRef', 'supplierRef', 'assigneeId'] as const;
-
-function editValues(body: Form) {
-  return {
-    ...(Object.fromEntries(EDIT_FIELDS.map((k) => [k, field(body, k)])) as Record<(typeof EDIT_FIELDS)[number], string>),
-    safetyImpact: isChecked(body, 'safetyImpact'),
-    brandImpact: isChecked(body, 'brandImpact'),
-  };
-}
-
-async function renderEdit(req: Request, res: Response, complaint: Complaint, values: ReturnType<typeof editValues>, extra: { status?: number; errors?: FieldError[]; message?: string } = {}) {
-  const c = presentComplaint(complaint);
-  res.status(extra.status ?? 200).render('complaints/edit', {
-    title: req.t('case.edit.title', { reference: c.reference }),
-    c,
-    values,
-    options: OPTIONS,
-    assignees: await assignees(),
-    errors: extra.errors,
-    message: extra.message,
-  });
 }
 
 /** /complaints, /complaints/new, /complaints/:id — the intake form, the queue and the case page. */

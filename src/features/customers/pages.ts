@@ -10,7 +10,7 @@ import { allowed, authorize } from '../../policies/authorize';
 import { listComplaints } from '../../queries/complaints';
 import { listCustomers } from '../../queries/customers';
 import { requireSignIn } from '../auth/middleware';
-import { intakeCustomerOptions } from '../complaints/pages';
+import { intakeCustomerOptions } from '../complaints/entryForm';
 import { presentComplaint } from '../complaints/presenter';
 import { field, friendlierErrors } from '../complaints/view';
 import { formErrors, setFlash } from '../pages/locals';

@@ -10,9 +10,8 @@ import { QueryTypes } from 'sequelize';
 import { createCustomer } from '../src/commands/customers';
 import { verifyAuditTrail } from '../src/commands/auditVerifier';
 import { transaction, type Database } from '../src/db';
-import { chainKey } from '../src/domain/auditChain';
-import { canonicalJson } from '../src/domain/canonical';
-import { nextDueAt } from '../src/domain/deadlines';
+import { auditAppendArgs } from '../src/models/AuditEvent';
+import { intakeClocks, nextDueAt } from '../src/domain/clocks';
 import { foldText, formatReference } from '../src/domain/entries';
 import { runWithContext, systemContext } from '../src/lib/context';
 import type { Customer } from '../src/models';
@@ -27,8 +26,8 @@ import { backendCpu, backendCpuSince, benchDatabaseName, createDatabase, databas
 /**
  * Intake throughput on a PostgreSQL server, in one run on one database:
  *   raw baseline: the rows an intake writes (the gapless counter, the complaint, its first stage
- *     visit, the two audit events through `audit_append`) by plain SQL over `pg`, 4 clients, one
- *     transaction per entry, every value precomputed in JS;
+ *     visit, its clocks, and an audit event through `audit_append` for each of those rows) by plain
+ *     SQL over `pg`, 4 clients, one transaction per entry, every value precomputed in JS;
  *   the app: POST /api/v1/complaints through the real app (in this process) driven by autocannon
  *     (a forked process) at 4, 8 and 16 connections, every request a distinct valid entry.
  * Rounds alternate baseline and app so both see the same growing tables; medians are reported.
@@ -70,8 +69,7 @@ const COMPLAINT_COLUMNS = [
   'received_at', 'incident_date', 'category', 'subject', 'description', 'severity', 'harm', 'safety_impact',
   'brand_impact', 'product_ref', 'lot_ref', 'supplier_ref', 'time_barred', 'filing_window_ends_at',
   'time_barred_decision', 'time_barred_note', 'regulatory_review_required', 'meeting_required', 'recurring',
-  'recurrence', 'due_acknowledge_at', 'due_first_reply_at', 'due_resolution_at', 'due_stage_at',
-  'due_negotiation_start_at', 'next_due_at', 'acknowledged_at', 'acknowledged_via', 'first_replied_at',
+  'recurrence', 'next_due_at', 'acknowledged_at', 'acknowledged_via', 'first_replied_at',
   'first_reply_via', 'negotiation_started_at', 'resolved_at', 'closed_at', 'resolution', 'stage_entered_at',
   'assignee_id', 'created_by', 'search_text', 'version', 'created_at', 'updated_at',
 ] as const;
@@ -79,6 +77,14 @@ const STAGE_COLUMNS = [
   'id', 'complaint_id', 'stage', 'round', 'entered_at', 'entered_by', 'exited_at', 'exited_by', 'target_minutes',
   'sla_mode', 'due_at', 'note', 'reason', 'version', 'created_at', 'updated_at',
 ] as const;
+const CLOCK_COLUMNS = [
+  'id', 'complaint_id', 'kind', 'started_at', 'due_at', 'met_at', 'outcome', 'paused_minutes', 'set_by', 'version', 'created_at', 'updated_at',
+] as const;
+/** All of an entry's clocks in one statement (4 or 5 rows), their audit events in another. */
+const insertClocksSql = (rows: number) =>
+  `INSERT INTO case_clocks (${CLOCK_COLUMNS.join(', ')}) VALUES ${Array.from({ length: rows }, (_, r) => `(${CLOCK_COLUMNS.map((_c, i) => `$${r * CLOCK_COLUMNS.length + i + 1}`).join(', ')})`).join(', ')}`;
+const appendEventsSql = (events: number) =>
+  `SELECT ${Array.from({ length: events }, (_, i) => `audit_append(${[1, 2, 3, 4, 5].map((j) => `$${5 * i + j}`).join(', ')})`).join(', ')}`;
 const insertSql = (table: string, cols: readonly string[]) =>
   `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
 const INSERT_COMPLAINT = insertSql('complaints', COMPLAINT_COLUMNS);
@@ -93,6 +99,7 @@ const AUDIT_IGNORED = new Set(['created_at', 'updated_at', 'version', 'search_te
 interface Prepared {
   complaint: Record<string, unknown>;
   stage: Record<string, unknown>;
+  clocks: Array<Record<string, unknown>>;
   foldedRest: string;
   year: number;
 }
@@ -111,18 +118,7 @@ async function prepare(r: () => number, customers: Customer[], userId: string, c
     const legal = memo.legal({ receivedAt: now, incidentDate, category: e.category, customerType: customer.type });
     const target = (await stageTarget('intake', e.severity, customer.tier))!;
     const ack = memo.stageDue(now, target)!;
-    const clocks = {
-      status: 'intake',
-      dueAcknowledgeAt: ack,
-      acknowledgedAt: null,
-      dueFirstReplyAt: legal.firstReplyAt,
-      firstRepliedAt: null,
-      dueResolutionAt: legal.resolutionAt,
-      resolvedAt: null,
-      dueStageAt: ack,
-      dueNegotiationStartAt: legal.negotiationStartAt,
-      negotiationStartedAt: null,
-    };
+    const clocks = intakeClocks(now, ack, legal);
     const id = randomUUID();
     out.push({
       // complaintSearchText = foldText(`${reference} ${subject} ${description} ${name}`); the reference is plain ASCII.
@@ -136,8 +132,7 @@ async function prepare(r: () => number, customers: Customer[], userId: string, c
         time_barred: legal.timeBarred, filing_window_ends_at: legal.filingWindowEndsAt, time_barred_decision: null,
         time_barred_note: null, regulatory_review_required: e.harm === 'serious_injury' || e.harm === 'death',
         meeting_required: e.safetyImpact || e.brandImpact, recurring: false, recurrence: null,
-        due_acknowledge_at: ack, due_first_reply_at: legal.firstReplyAt, due_resolution_at: legal.resolutionAt,
-        due_stage_at: ack, due_negotiation_start_at: legal.negotiationStartAt, next_due_at: nextDueAt(clocks),
+        next_due_at: nextDueAt({ status: 'intake', clocks }),
         acknowledged_at: null, acknowledged_via: null, first_replied_at: null, first_reply_via: null,
         negotiation_started_at: null, resolved_at: null, closed_at: null, resolution: null, stage_entered_at: now,
         assignee_id: null, created_by: userId, search_text: null, version: 0, created_at: now, updated_at: now,
@@ -147,28 +142,31 @@ async function prepare(r: () => number, customers: Customer[], userId: string, c
         exited_by: null, target_minutes: target.minutes, sla_mode: target.mode, due_at: ack, note: null, reason: null,
         version: 0, created_at: now, updated_at: now,
       },
+      clocks: clocks.map((k) => ({
+        id: randomUUID(), complaint_id: id, kind: k.kind, started_at: k.startedAt, due_at: k.dueAt, met_at: k.metAt, outcome: k.outcome,
+        paused_minutes: k.pausedMinutes, set_by: k.setBy, version: 0, created_at: now, updated_at: now,
+      })),
     });
   }
   return out;
 }
 
-/** The audit body the model hooks write for a created row: every column but the ignored ones, dates as ISO strings. */
-function createdBody(entityType: string, action: string, row: Record<string, unknown>, userId: string, requestId: string): string {
+/**
+ * The audit event the model hooks write for a created row — every column but the ignored ones,
+ * dates as ISO strings — as `audit_append`'s five arguments: signed and with its content apart,
+ * exactly the work the app does (src/models/AuditEvent.ts).
+ */
+function createdEvent(entityType: string, action: string, row: Record<string, unknown>, userId: string, complaintId: string): string[] {
   const after: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) if (!AUDIT_IGNORED.has(k)) after[camel(k)] = v instanceof Date ? v.toISOString() : v;
-  return canonicalJson({
-    id: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    actorId: userId,
-    actorLabel: null,
-    actorRoles: ['intake'],
+  return auditAppendArgs({
     action,
     entityType,
-    entityId: row.id,
+    entityId: row.id as string,
+    complaintId,
+    op: 'create',
     changes: { after },
-    requestId,
-    ip: '::ffff:127.0.0.1',
-    meta: null,
+    actor: { userId, roles: ['intake'], label: undefined },
   });
 }
 
@@ -212,11 +210,12 @@ async function rawBaseline(name: string, customers: Customer[], userId: string, 
             recurring: recent.length > 0,
             recurrence: recent.length ? { periodDays: 90, matchedBy: ['category'], earlier: [...recent] } : null,
           });
-          const requestId = randomUUID();
           await c.query(INSERT_COMPLAINT, COMPLAINT_COLUMNS.map((k) => (k === 'recurrence' && row[k] ? JSON.stringify(row[k]) : row[k])));
-          await c.query('SELECT audit_append($1, $2)', [chainKey('Complaint', row.id as string), createdBody('Complaint', 'complaint.created', row, userId, requestId)]);
+          await c.query(appendEventsSql(1), createdEvent('Complaint', 'complaint.created', row, userId, row.id as string));
           await c.query(INSERT_STAGE, STAGE_COLUMNS.map((k) => stage[k]));
-          await c.query('SELECT audit_append($1, $2)', [chainKey('ComplaintStage', stage.id as string), createdBody('ComplaintStage', 'complaint_stage.created', stage, userId, requestId)]);
+          await c.query(appendEventsSql(1), createdEvent('ComplaintStage', 'complaint_stage.created', stage, userId, row.id as string));
+          await c.query(insertClocksSql(p.clocks.length), p.clocks.flatMap((k) => CLOCK_COLUMNS.map((col) => k[col])));
+          await c.query(appendEventsSql(p.clocks.length), p.clocks.flatMap((k) => createdEvent('CaseClock', 'case_clock.created', k, userId, row.id as string)));
           await c.query('COMMIT');
           latencies.push(performance.now() - t0);
           if (row.kind === 'complaint') {

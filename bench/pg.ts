@@ -13,6 +13,7 @@ import { setLogLevel } from '../src/lib/logger';
 import { hashPassword } from '../src/lib/passwords';
 import { newToken } from '../src/lib/tokens';
 import { AuthToken, User } from '../src/models';
+import { generateSigningKeyPem, keyringFrom, setAuditKeyring } from '../src/audit/keys';
 
 /**
  * Benchmarks run against a real PostgreSQL server, on a database of their own that they create
@@ -102,11 +103,17 @@ export async function userWithToken(roles: RoleKey[], name: string): Promise<{ u
   return { user, token };
 }
 
+/** One signing key for the whole bench process: what the bench writes directly and what the app writes verify alike. */
+const BENCH_AUDIT_KEY = generateSigningKeyPem();
+setAuditKeyring(keyringFrom(process.env.AUDIT_SIGNING_KEY ?? BENCH_AUDIT_KEY));
+
 /** The real app (createApp + loadConfig), in this process, on a free loopback port. */
 export async function startApp(name: string): Promise<{ url: string; close: () => Promise<void> }> {
   const config = loadConfig({
     NODE_ENV: 'production',
     SESSION_SECRET: 'casebook-bench-session-secret',
+    // The key this process already signs with (the bench's own writes use it too).
+    AUDIT_SIGNING_KEY: process.env.AUDIT_SIGNING_KEY ?? BENCH_AUDIT_KEY,
     SECURE_COOKIES: 'false',
     DATABASE_URL: databaseUrl(name),
     LOG_LEVEL: 'warn',

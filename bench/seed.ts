@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { customerSearchText, complaintSearchText } from '../src/commands/customers';
-import { nextDueAt, type StageTarget } from '../src/domain/deadlines';
+import { nextDueAt, outcomeOf, type ClockKind, type ClockState } from '../src/domain/clocks';
+import type { StageTarget } from '../src/domain/deadlines';
 import { formatReference, SEVERITIES, TIERS, type CustomerType, type Kind, type Severity, type Tier } from '../src/domain/entries';
 import { SLA_STAGES, type Stage } from '../src/domain/workflow';
 import { clockContext, recurrenceSetting, stageTarget } from '../src/queries/policy';
@@ -20,7 +21,7 @@ import { rng, sampleCustomer, sampleEntry, type Rand } from './corpus';
  * Every row is what the app would have written for that history: numbers gapless per kind and
  * year in order of receipt, search text made by the app's own `complaintSearchText`, clocks from
  * the app's own deadline functions and SLA policy table (`stageDueAt`, `nextDueAt`, the legal
- * limits), recurrence computed as intake computes it (earlier complaints of the same customer,
+ * limits) written as the case's clock rows, recurrence computed as intake computes it (earlier complaints of the same customer,
  * product, lot or supplier in the configured period, newest 20). Cases move through the stages with
  * sampled durations, so nearly all old ones are closed, recent ones are spread across the stages,
  * a few are stuck (overdue) or on hold.
@@ -77,12 +78,19 @@ class RowBatch {
   push(row: Record<string, unknown>): void {
     this.rows.push(row);
   }
-  /** Sends the batch; the returned promise settles when PostgreSQL has committed it. */
-  flush(client: pg.Client): Promise<number> {
+  /** The rows pushed so far, taken out of the batch (to send later with `send`). */
+  take(): Array<Record<string, unknown>> {
     const rows = this.rows;
     this.rows = [];
+    return rows;
+  }
+  send(client: pg.Client, rows: Array<Record<string, unknown>>): Promise<number> {
     if (rows.length === 0) return Promise.resolve(0);
     return client.query(this.sql, [JSON.stringify(rows)]).then(() => rows.length);
+  }
+  /** Sends the batch; the returned promise settles when PostgreSQL has committed it. */
+  flush(client: pg.Client): Promise<number> {
+    return this.send(client, this.take());
   }
 }
 
@@ -98,12 +106,16 @@ const COMPLAINT_COLS: Col[] = [
   ['harm', 'varchar'], ['safety_impact', 'boolean'], ['brand_impact', 'boolean'], ['product_ref', 'varchar'], ['lot_ref', 'varchar'],
   ['supplier_ref', 'varchar'], ['time_barred', 'boolean'], ['filing_window_ends_at', 'timestamptz'], ['time_barred_decision', 'varchar'],
   ['regulatory_review_required', 'boolean'], ['meeting_required', 'boolean'], ['recurring', 'boolean'], ['recurrence', 'jsonb'],
-  ['due_acknowledge_at', 'timestamptz'], ['due_first_reply_at', 'timestamptz'], ['due_resolution_at', 'timestamptz'],
-  ['due_stage_at', 'timestamptz'], ['due_negotiation_start_at', 'timestamptz'], ['next_due_at', 'timestamptz'],
+  ['next_due_at', 'timestamptz'],
   ['acknowledged_at', 'timestamptz'], ['acknowledged_via', 'varchar'], ['first_replied_at', 'timestamptz'], ['first_reply_via', 'varchar'],
   ['negotiation_started_at', 'timestamptz'], ['resolved_at', 'timestamptz'], ['closed_at', 'timestamptz'], ['resolution', 'text'],
   ['stage_entered_at', 'timestamptz'], ['assignee_id', 'uuid'], ['created_by', 'uuid'], ['search_text', 'text'], ['version', 'int'],
   ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
+];
+
+const CLOCK_COLS: Col[] = [
+  ['complaint_id', 'uuid'], ['kind', 'text'], ['started_at', 'timestamptz'], ['due_at', 'timestamptz'], ['met_at', 'timestamptz'],
+  ['outcome', 'text'], ['paused_minutes', 'int'], ['set_by', 'text'], ['created_at', 'timestamptz'], ['updated_at', 'timestamptz'],
 ];
 
 interface SeedCustomer {
@@ -203,7 +215,7 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
     const { rows: indexes } = await client.query<{ name: string; def: string }>(
       `SELECT i.relname AS name, pg_get_indexdef(i.oid) AS def
          FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-        WHERE t.relname IN ('complaints', 'customers', 'complaint_stages')
+        WHERE t.relname IN ('complaints', 'customers', 'complaint_stages', 'case_clocks')
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.oid)`,
     );
     for (const ix of indexes) await client.query(`DROP INDEX ${ix.name}`);
@@ -243,6 +255,7 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
     let overdue = 0;
     const holds: Array<{ complaintId: string; stage: Stage; startedMs: number; by: string }> = [];
     const eb = new RowBatch('complaints', COMPLAINT_COLS);
+    const kb = new RowBatch('case_clocks', CLOCK_COLS);
     const rate = { t: performance.now(), n: 0, value: '—' };
     const progress = (n: number) => {
       rate.n += n;
@@ -335,6 +348,8 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
       let transitions = 0;
       let onHoldFrom = -1;
       let resolvedMs = -1;
+      // The visit before the current one (the stage clock of a case in a stage without an SLA is that visit's, met when it was left).
+      let previousMs = t;
       for (; k < life.visits.length - 1; k++) {
         let stay = life.visits[k].hours * HOUR;
         if (k === life.holdAt) {
@@ -346,6 +361,7 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
           stay += life.holdH * HOUR;
         }
         if (t + stay > nowMs) break;
+        previousMs = t;
         t += stay;
         transitions++;
         const to = life.visits[k + 1].stage;
@@ -371,19 +387,23 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
         dueStageAt = memo.stageDue(enteredAt, stageTargetNow);
       }
       const via = (ms: number) => (ms < 0 ? null : customer.hasEmail ? 'email' : 'phone');
-      const clocks = {
-        status: status_,
-        dueAcknowledgeAt,
-        acknowledgedAt: ackMs >= 0 ? new Date(ackMs) : null,
-        dueFirstReplyAt,
-        firstRepliedAt: firstReplyMs >= 0 ? new Date(firstReplyMs) : null,
-        dueResolutionAt,
-        resolvedAt: resolvedMs >= 0 ? new Date(resolvedMs) : null,
-        dueStageAt,
-        dueNegotiationStartAt,
-        negotiationStartedAt: dueNegotiationStartAt && firstReplyMs >= 0 ? new Date(firstReplyMs) : null,
+      // The case's clocks as intake started them and the workflow met them; a finished case's unmet clock is missed.
+      const clocks: ClockState[] = [];
+      const clockRow = (kind: ClockKind, startedMs: number, dueAt: Date | null, metMs: number, setBy = 'complaint.created') => {
+        const metAt = metMs >= 0 ? new Date(metMs) : null;
+        clocks.push({ kind, startedAt: new Date(startedMs), dueAt, metAt, outcome: metAt ? outcomeOf(dueAt, metAt) : status_ === 'closed' ? 'missed' : null, pausedMinutes: 0, setBy });
       };
-      const next = nextDueAt(clocks);
+      const stageSetBy = k > 0 ? 'complaint.transitioned' : 'complaint.created';
+      clockRow('acknowledge', receivedMs, dueAcknowledgeAt, ackMs);
+      clockRow('firstReply', receivedMs, dueFirstReplyAt, firstReplyMs);
+      clockRow('resolution', receivedMs, dueResolutionAt, resolvedMs);
+      if (dueNegotiationStartAt) clockRow('negotiationStart', receivedMs, dueNegotiationStartAt, firstReplyMs);
+      if (onHoldFrom >= 0 || dueStageAt) clockRow('stage', stageEnteredMs, dueStageAt, -1, stageSetBy); // running (paused on hold: no due time)
+      else if (k > 0) {
+        const before = targetOf(life.visits[k - 1].stage, e.severity, customer.tier);
+        clockRow('stage', previousMs, before ? memo.stageDue(new Date(previousMs), before) : null, stageEnteredMs, k > 1 ? 'complaint.transitioned' : 'complaint.created');
+      }
+      const next = nextDueAt({ status: status_, clocks });
       status[status_] = (status[status_] ?? 0) + 1;
       if (status_ !== 'closed') {
         open++;
@@ -422,17 +442,12 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
         meeting_required: e.safetyImpact || e.brandImpact,
         recurring: recurrence !== null,
         recurrence,
-        due_acknowledge_at: dueAcknowledgeAt.toISOString(),
-        due_first_reply_at: dueFirstReplyAt.toISOString(),
-        due_resolution_at: dueResolutionAt.toISOString(),
-        due_stage_at: dueStageAt?.toISOString() ?? null,
-        due_negotiation_start_at: dueNegotiationStartAt?.toISOString() ?? null,
         next_due_at: next?.toISOString() ?? null,
         acknowledged_at: isoMs(ackMs),
         acknowledged_via: via(ackMs),
         first_replied_at: isoMs(firstReplyMs),
         first_reply_via: via(firstReplyMs),
-        negotiation_started_at: clocks.negotiationStartedAt?.toISOString() ?? null,
+        negotiation_started_at: dueNegotiationStartAt && firstReplyMs >= 0 ? new Date(firstReplyMs).toISOString() : null,
         resolved_at: isoMs(resolvedMs),
         closed_at: isoMs(closedMs),
         resolution: closedMs >= 0 ? (e.kind === 'feedback' ? 'Đã giải đáp tại chỗ.' : 'Đã xử lý xong, khách hàng đồng ý với phương án.') : null,
@@ -444,16 +459,27 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
         created_at: receivedAt.toISOString(),
         updated_at: new Date(lastChange).toISOString(),
       });
+      const iso = (d: Date | null) => d?.toISOString() ?? null;
+      const at = new Date(lastChange).toISOString();
+      for (const c of clocks) {
+        kb.push({
+          complaint_id: id, kind: c.kind, started_at: c.startedAt.toISOString(), due_at: iso(c.dueAt), met_at: iso(c.metAt), outcome: c.outcome,
+          paused_minutes: c.pausedMinutes, set_by: c.setBy, created_at: receivedAt.toISOString(), updated_at: at,
+        });
+      }
       if (eb.length >= BATCH) {
         const slot = batches++ % clients.length;
         const w0 = performance.now();
         await inFlight[slot];
         waitedMs += performance.now() - w0;
-        inFlight[slot] = eb.flush(clients[slot]).then(progress);
+        // The batch's clocks after its entries, on the same session (their foreign key).
+        const clockRows = kb.take();
+        inFlight[slot] = eb.flush(clients[slot]).then(progress).then(() => kb.send(clients[slot], clockRows)).then(() => undefined);
       }
     }
     await Promise.all(inFlight);
     await eb.flush(client).then(progress);
+    await kb.flush(client);
     bar.stop();
     const loopS = (performance.now() - loopStarted) / 1000;
     console.log(`  entries: ${loopS.toFixed(0)} s, of which ${(waitedMs / 1000).toFixed(0)} s waiting for PostgreSQL (the rest: building rows in JS)`);
@@ -467,8 +493,9 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
       `INSERT INTO complaint_stages (complaint_id, stage, round, entered_at, entered_by, target_minutes, sla_mode, due_at, created_at, updated_at)
        SELECT c.id, COALESCE(c.held_status, c.status), c.round, c.stage_entered_at,
               CASE WHEN c.version = 0 THEN c.created_by ELSE COALESCE(c.assignee_id, c.created_by) END,
-              p.target_minutes, p.mode, c.due_stage_at, c.stage_entered_at, c.stage_entered_at
+              p.target_minutes, p.mode, k.due_at, c.stage_entered_at, c.stage_entered_at
          FROM complaints c
+         LEFT JOIN case_clocks k ON k.complaint_id = c.id AND k.kind = 'stage' AND k.outcome IS NULL
          LEFT JOIN LATERAL (SELECT target_minutes, mode FROM sla_policies sp
                              WHERE sp.stage = COALESCE(c.held_status, c.status) AND sp.severity IS NULL AND sp.tier IS NULL) p ON true`,
     );
@@ -497,14 +524,15 @@ export async function seedDatabase(url: string, opts: SeedOptions): Promise<Seed
       const { rows } = await client.query<{ n: number }>(
         `SELECT (SELECT count(*) FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM customers k WHERE k.id = c.customer_id))
               + (SELECT count(*) FROM complaints c WHERE c.created_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = c.created_by))
-              + (SELECT count(*) FROM complaint_stages s WHERE NOT EXISTS (SELECT 1 FROM complaints c WHERE c.id = s.complaint_id)) AS n`,
+              + (SELECT count(*) FROM complaint_stages s WHERE NOT EXISTS (SELECT 1 FROM complaints c WHERE c.id = s.complaint_id))
+              + (SELECT count(*) FROM case_clocks k WHERE NOT EXISTS (SELECT 1 FROM complaints c WHERE c.id = k.complaint_id)) AS n`,
       );
       if (Number(rows[0].n) !== 0) throw new Error(`seed: ${rows[0].n} rows reference missing rows`);
       done(t0);
     }
     t0 = performance.now();
     step('VACUUM ANALYZE');
-    await client.query('VACUUM ANALYZE customers, complaints, complaint_stages, complaint_holds, reference_counters');
+    await client.query('VACUUM ANALYZE customers, complaints, complaint_stages, complaint_holds, case_clocks, reference_counters');
     done(t0);
     return { entries: opts.entries, customers: opts.customers, open, overdue, byStatus: status, seconds: (performance.now() - started) / 1000 };
   } finally {

@@ -47,9 +47,9 @@ CREATE FUNCTION pg_temp.casebook_roles(p_owner name, p_app name, p_disposal name
 LANGUAGE plpgsql AS $script$
 DECLARE
   -- Functions the app calls itself. Every other function in the schema is refused to it.
-  APP_CALLS constant text[] := ARRAY['audit_append(text,text)', 'dispose_case_content(uuid,text)'];
+  APP_CALLS constant text[] := ARRAY['audit_append(text,text,text,text,text)', 'dispose_case_content(uuid,text,text,text,text)'];
   -- Functions dispose_case_content calls as the disposal role.
-  DISPOSAL_CALLS constant text[] := ARRAY['audit_append(text,text)'];
+  DISPOSAL_CALLS constant text[] := ARRAY['audit_append(text,text,text,text,text)'];
   v_db name := current_database();
   v_nsp oid;
   v_owner oid;
@@ -143,6 +143,11 @@ BEGIN
       EXECUTE format('REVOKE UPDATE, DELETE ON %I.%I FROM %I, %I', p_schema, r.t, p_app, p_disposal);
     END IF;
   END LOOP;
+  -- An event's content is appended with it and removed only by disposal.
+  IF to_regclass(format('%I.audit_event_contents', p_schema)) IS NOT NULL THEN
+    EXECUTE format('REVOKE UPDATE, DELETE ON %I.audit_event_contents FROM %I', p_schema, p_app);
+    EXECUTE format('REVOKE UPDATE ON %I.audit_event_contents FROM %I', p_schema, p_disposal);
+  END IF;
   EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM PUBLIC, %I, %I', p_schema, p_app, p_disposal);
   EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I, %I', p_schema, p_app, p_disposal);
 

@@ -9,6 +9,8 @@ import { manualTick } from './jobs/CronJob';
 import { allJobs } from './jobs/scheduler';
 import { recentJobRuns } from './queries/jobRuns';
 import { verifyAuditTrail } from './commands/auditVerifier';
+import { auditKeyring, generateSigningKeyPem } from './audit/keys';
+import { installAuditKeys } from './audit/install';
 import { createUser, setPassword } from './commands/users';
 import { ROLE_KEYS, isRoleKey } from './domain/roles';
 import { runWithContext, systemContext } from './lib/context';
@@ -20,6 +22,7 @@ import { seedDemoCases } from '../seeds/demoCases';
 /** Opens the configured database, migrates it, runs `fn` as the CLI actor, and closes it. */
 async function withDatabase<T>(fn: (db: Database) => Promise<T>, options = { migrate: true }): Promise<T> {
   const config = loadConfig();
+  installAuditKeys(config);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
   try {
     if (options.migrate) await migrate(db.sequelize);
@@ -115,10 +118,25 @@ program
   .description('recompute every audit chain and anchor; exits 1 when anything was tampered with')
   .action(async () => {
     const report = await withDatabase(() => verifyAuditTrail());
-    console.log(`Checked ${report.checked} events in ${report.chains} chains and ${report.anchors} anchors.`);
+    console.log(`Checked ${report.checked} events in ${report.chains} chains, ${report.records} records and ${report.anchors} anchors.`);
     for (const f of report.failures) console.log(`  FAIL ${f.id}: ${f.reason}`);
     console.log(report.ok ? 'OK: the audit trail is intact.' : `TAMPERED: ${report.failures.length} problems.`);
     if (!report.ok) process.exitCode = 1;
+  });
+
+program
+  .command('audit:public-key')
+  .description('print the public keys that sign the audit trail (give them to the auditors)')
+  .action(() => {
+    installAuditKeys(loadConfig());
+    for (const k of auditKeyring().trusted()) console.log(`${k.keyId}  Ed25519  ${k.publicKey}${k.current ? '  (current)' : ''}`);
+  });
+
+program
+  .command('audit:keygen')
+  .description('print a new Ed25519 signing key (PKCS#8 PEM) for AUDIT_SIGNING_KEY; see docs/ARCHITECTURE.md for rotation')
+  .action(() => {
+    process.stdout.write(generateSigningKeyPem());
   });
 
 program

@@ -26,6 +26,9 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   API_TOKEN_TTL_HOURS: z.coerce.number().positive().default(24 * 30),
   SECURE_COOKIES: boolish.optional(),
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  AUDIT_TRUSTED_KEYS: z.string().optional(),
+  AUDIT_WITNESS_FILE: z.string().optional(),
 });
 
 export interface Config {
@@ -50,6 +53,12 @@ export interface Config {
   sessionTtlMs: number;
   apiTokenTtlMs: number;
   secureCookies: boolean;
+  /** The audit trail's Ed25519 private key (PEM or base64 DER); unset: generated into DATA_DIR outside production. */
+  auditSigningKey: string | undefined;
+  /** Earlier public keys still trusted after a rotation (base64, raw 32 bytes). */
+  auditTrustedKeys: string[];
+  /** The anchors' append-only witness file outside the database. */
+  auditWitnessFile: string;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +77,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  DEMO: demo data creates nine accounts with a published password and is refused with NODE_ENV=production.\n' +
         '  Unset DEMO (or set DEMO=0), and create the first user with `npm run cli -- user:create`.',
+    );
+  }
+  if (e.NODE_ENV === 'production' && !e.AUDIT_SIGNING_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  AUDIT_SIGNING_KEY: required in production: every instance signs the audit trail with it (generate one with `npm run cli -- audit:keygen`)',
     );
   }
   if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
@@ -94,6 +108,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     apiTokenTtlMs: e.API_TOKEN_TTL_HOURS * 3600_000,
     secureCookies: e.SECURE_COOKIES ?? e.NODE_ENV === 'production',
+    auditSigningKey: e.AUDIT_SIGNING_KEY || undefined,
+    auditTrustedKeys: (e.AUDIT_TRUSTED_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    auditWitnessFile: e.AUDIT_WITNESS_FILE
+      ? path.resolve(projectRoot, e.AUDIT_WITNESS_FILE)
+      : path.join(path.resolve(projectRoot, e.DATA_DIR), 'audit-witness.jsonl'),
   };
 }
 

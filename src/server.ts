@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import type { Server, ServerResponse } from 'node:http';
 import { createApp } from './app';
+import { installAuditKeys } from './audit/install';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db';
 import { EmbeddedDatabaseInUseError } from './db/embedded';
@@ -36,6 +37,8 @@ function banner(config: Config, database: Database, url: string, seeded: boolean
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.logLevel);
+  // Before any write: migrations and commands sign audit events with it.
+  installAuditKeys(config);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
   await migrate(database.sequelize);
   let seeded = false;

@@ -1,7 +1,10 @@
 import { QueryTypes } from 'sequelize';
+import { auditKeyring } from '../audit/keys';
+import { appendWitness } from '../audit/witness';
 import { sequelize, transaction } from '../db';
-import { anchorHash } from '../domain/auditChain';
+import { anchorHash, anchorSigningMessage } from '../domain/auditChain';
 import { ZERO_HASH } from '../domain/canonical';
+import { logger } from '../lib/logger';
 import { digestEvents } from './auditVerifier';
 
 const ANCHOR_LOCK = 7_421_002;
@@ -15,10 +18,11 @@ export interface AnchorResult {
 /**
  * Seals every audit event written since the last anchor. The range ends at the current
  * snapshot's xmin: every transaction below it has finished, so no event can still arrive in a
- * sealed range. Returns null when nothing new was written.
+ * sealed range. The anchor is signed with the application's key and, once committed, written to
+ * the witness file outside the database. Returns null when nothing new was written.
  */
 export async function anchorAuditTrail(): Promise<AnchorResult | null> {
-  return transaction(async () => {
+  const anchor = await transaction(async () => {
     const s = sequelize();
     await s.query('SELECT pg_advisory_xact_lock(:lock)', { replacements: { lock: ANCHOR_LOCK } });
     const [last] = await s.query<{ toXid: string; hash: string }>(
@@ -34,11 +38,31 @@ export async function anchorAuditTrail(): Promise<AnchorResult | null> {
     if (count === 0) return null;
     const fields = { prevHash: last?.hash ?? ZERO_HASH, fromXid, toXid: xmin, eventCount: count, eventsDigest: digest };
     const hash = anchorHash(fields);
-    const [row] = await s.query<{ id: number }>(
-      `INSERT INTO audit_anchors (from_xid, to_xid, event_count, events_digest, prev_hash, hash)
-       VALUES (:fromXid::xid8, :toXid::xid8, :eventCount, :eventsDigest, :prevHash, :hash) RETURNING id`,
-      { replacements: { ...fields, hash }, type: QueryTypes.SELECT },
+    const keyring = auditKeyring();
+    const signature = keyring.sign(anchorSigningMessage(hash));
+    const [row] = await s.query<{ id: number; createdAt: Date }>(
+      `INSERT INTO audit_anchors (from_xid, to_xid, event_count, events_digest, prev_hash, hash, key_id, signature)
+       VALUES (:fromXid::xid8, :toXid::xid8, :eventCount, :eventsDigest, :prevHash, :hash, :keyId, :signature)
+       RETURNING id, created_at AS "createdAt"`,
+      { replacements: { ...fields, hash, keyId: keyring.keyId, signature }, type: QueryTypes.SELECT },
     );
-    return { id: row.id, eventCount: count, hash };
+    return { id: row.id, createdAt: new Date(row.createdAt), fromXid, toXid: xmin, eventCount: count, hash, keyId: keyring.keyId, signature };
   });
+  if (!anchor) return null;
+  // After the commit: a witness line always names an anchor that exists.
+  try {
+    appendWitness({
+      anchor: anchor.id,
+      createdAt: anchor.createdAt.toISOString(),
+      fromXid: anchor.fromXid,
+      toXid: anchor.toXid,
+      eventCount: anchor.eventCount,
+      hash: anchor.hash,
+      keyId: anchor.keyId,
+      signature: anchor.signature,
+    });
+  } catch (err) {
+    logger.error('audit anchor: the witness file could not be written', { anchor: anchor.id, error: (err as Error).message });
+  }
+  return { id: anchor.id, eventCount: anchor.eventCount, hash: anchor.hash };
 }

@@ -1,5 +1,5 @@
 import { transaction } from '../db';
-import { nextDueAt, stageDueAt, type StageTarget } from '../domain/deadlines';
+import { heldMinutes, stageDueAt, type StageTarget } from '../domain/deadlines';
 import type { ContactChannel } from '../domain/entries';
 import { checkTransition, EDGE_ACTIONS, isSlaStage, RESOLVING, type CaseFacts, type EdgeAction, type Stage, type TransitionInput } from '../domain/workflow';
 import { AppError, fieldError, forbidden, invalidTransition, notFound, staleVersion } from '../lib/errors';
@@ -7,6 +7,10 @@ import { translator } from '../lib/i18n';
 import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
 import { clockContext, stageTarget } from '../queries/policy';
 import * as clock from '../lib/clock';
+import { CaseClocks } from './clocks';
+
+/** What a transition writes as the `set_by` of the clocks it starts, pauses or resumes. */
+const SET_BY = 'complaint.transitioned';
 
 /** Extra facts later capabilities contribute (findings, regulatory decisions…), loaded inside the transaction. */
 export type FactLoader = (complaint: Complaint) => Promise<Partial<CaseFacts>>;
@@ -90,22 +94,25 @@ export async function transitionCase(
     const now = clock.now();
     const ctx = await clockContext(zone);
     const openVisit = await ComplaintStage.findOne({ where: { complaintId, exitedAt: null }, lock: true });
+    const clocks = await CaseClocks.load(complaint);
 
     if (input.to === 'on_hold') {
       await ComplaintHold.create({ complaintId, stage: from, reason: input.reason!.trim(), startedAt: now, startedBy: actor.userId, endedAt: null, endedBy: null });
-      complaint.set({ status: 'on_hold', heldStatus: from, dueStageAt: null });
+      complaint.set({ status: 'on_hold', heldStatus: from });
+      clocks.pause(SET_BY);
     } else if (from === 'on_hold') {
       const hold = await ComplaintHold.findOne({ where: { complaintId, endedAt: null }, lock: true });
       if (hold) await hold.update({ endedAt: now, endedBy: actor.userId });
       const resumed = complaint.heldStatus!;
       const target = await targetFor(resumed, complaint, customer);
-      let due: Date | null = null;
-      if (target && openVisit) {
-        const holds = await ComplaintHold.findAll({ where: { complaintId } });
-        due = stageDueAt(openVisit.enteredAt, target, holds.map((h) => ({ from: h.startedAt, to: h.endedAt })), now, ctx);
+      const stageClock = clocks.get('stage');
+      if (target && openVisit && stageClock) {
+        const holds = (await ComplaintHold.findAll({ where: { complaintId } })).map((h) => ({ from: h.startedAt, to: h.endedAt }));
+        const due = stageDueAt(openVisit.enteredAt, target, holds, now, ctx);
         await openVisit.update({ dueAt: due });
+        clocks.resume('stage', due, heldMinutes(stageClock.startedAt, holds), SET_BY);
       }
-      complaint.set({ status: resumed, heldStatus: null, dueStageAt: due });
+      complaint.set({ status: resumed, heldStatus: null });
     } else {
       const round = from === 'response' && input.to === 'solution' ? 2 : complaint.round;
       const target = await targetFor(input.to, complaint, customer);
@@ -125,15 +132,22 @@ export async function transitionCase(
         note: input.note?.trim() || null,
         reason: input.reason?.trim() || null,
       });
-      complaint.set({ status: input.to, round, stageEnteredAt: now, dueStageAt: due });
-      if (from === 'intake') leaveIntake(complaint, customer, input, now);
-      if (RESOLVING.includes(input.to) && !complaint.resolvedAt) complaint.resolvedAt = now;
+      complaint.set({ status: input.to, round, stageEnteredAt: now });
+      // The new stage's SLA replaces the one left; a stage without one leaves the stage clock met.
+      if (due) clocks.start('stage', now, due, SET_BY);
+      else clocks.meet('stage', now);
+      if (from === 'intake') leaveIntake(complaint, customer, clocks, input, now);
+      if (RESOLVING.includes(input.to) && !complaint.resolvedAt) {
+        complaint.resolvedAt = now;
+        clocks.meet('resolution', now);
+      }
       if (input.to === 'closed') {
         complaint.closedAt = now;
         if (input.note?.trim()) complaint.resolution = input.note.trim();
+        clocks.finish();
       }
     }
-    complaint.nextDueAt = nextDueAt(complaint);
+    await clocks.save();
     await complaint.save({ auditAction: 'complaint.transitioned', auditMeta: { from, to: input.to, note: input.note ?? null, reason: input.reason ?? null } } as object);
     complaint.customer = customer;
     return complaint;
@@ -150,11 +164,12 @@ function contactChannel(customer: Customer, given: ContactChannel | undefined): 
 }
 
 /** Leaving intake records the acknowledgment if nothing did before; feedback closed on the spot is also answered. */
-function leaveIntake(complaint: Complaint, customer: Customer, input: TransitionInput, now: Date): void {
+function leaveIntake(complaint: Complaint, customer: Customer, clocks: CaseClocks, input: TransitionInput, now: Date): void {
   const via = contactChannel(customer, input.acknowledgedVia);
   if (!complaint.acknowledgedAt) {
     complaint.acknowledgedAt = now;
     complaint.acknowledgedVia = via;
+    clocks.meet('acknowledge', now);
   }
   if (input.timeBarredDecision && !complaint.timeBarredDecision) {
     complaint.timeBarredDecision = input.timeBarredDecision;
@@ -164,6 +179,10 @@ function leaveIntake(complaint: Complaint, customer: Customer, input: Transition
     // The on-the-spot answer (feedback) or the time-barred answer is the customer's reply.
     complaint.firstRepliedAt = now;
     complaint.firstReplyVia = via;
-    if (complaint.dueNegotiationStartAt && !complaint.negotiationStartedAt) complaint.negotiationStartedAt = now;
+    clocks.meet('firstReply', now);
+    if (clocks.get('negotiationStart') && !complaint.negotiationStartedAt) {
+      complaint.negotiationStartedAt = now;
+      clocks.meet('negotiationStart', now);
+    }
   }
 }

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { QueryTypes } from 'sequelize';
 import { sequelize, transaction } from '../db';
-import { legalClocks, nextDueAt, stageDueAt } from '../domain/deadlines';
+import { intakeClocks, nextDueAt } from '../domain/clocks';
+import { legalClocks, stageDueAt } from '../domain/deadlines';
 import { formatReference, type Category, type Channel, type Harm, type Kind, type Severity } from '../domain/entries';
 import { RECURRENCE_FIELDS, type RecurrenceCriterion } from '../domain/recurrence';
 import { badRequest, fieldError, validationFailed, type FieldError } from '../lib/errors';
-import { Complaint, ComplaintStage, Customer } from '../models';
+import { CaseClock, Complaint, ComplaintStage, Customer } from '../models';
 import type { Recurrence, RecurrenceMatch } from '../models/Complaint';
 import { insertAudited } from '../models/audited';
 import { clockContext, recurrenceSetting, stageTarget } from '../queries/policy';
@@ -143,18 +144,7 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
     const year = DateTime.fromJSDate(receivedAt, { zone }).year;
     const number = await takeNumber(input.kind, year);
     const reference = formatReference(input.kind, year, number);
-    const clocks = {
-      status: 'intake' as const,
-      dueAcknowledgeAt,
-      acknowledgedAt: null,
-      dueFirstReplyAt: legal.firstReplyAt,
-      firstRepliedAt: null,
-      dueResolutionAt: legal.resolutionAt,
-      resolvedAt: null,
-      dueStageAt: dueAcknowledgeAt,
-      dueNegotiationStartAt: legal.negotiationStartAt,
-      negotiationStartedAt: null,
-    };
+    const clocks = intakeClocks(receivedAt, dueAcknowledgeAt, legal);
     // Built in JS and written with their audit events in one statement: the counter's row lock,
     // taken just above, is held for that one round trip and the commit, nothing more.
     const built = Complaint.build({
@@ -186,10 +176,14 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       meetingRequired: Boolean(input.safetyImpact || input.brandImpact),
       recurring: recurrence !== null,
       recurrence,
-      ...clocks,
-      nextDueAt: nextDueAt(clocks),
+      status: 'intake',
+      nextDueAt: nextDueAt({ status: 'intake', clocks }),
+      acknowledgedAt: null,
       acknowledgedVia: null,
+      firstRepliedAt: null,
       firstReplyVia: null,
+      negotiationStartedAt: null,
+      resolvedAt: null,
       closedAt: null,
       resolution: null,
       stageEnteredAt: receivedAt,
@@ -211,8 +205,11 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       note: null,
       reason: null,
     });
-    const [complaint] = await insertAudited([built, stage]);
-    (complaint as Complaint).customer = customer;
-    return complaint as Complaint;
+    // The clocks go in the same statement as the entry and its stage visit.
+    const clockRows = clocks.map((c) => CaseClock.build({ complaintId: id, ...c }));
+    const [complaint] = (await insertAudited([built, stage, ...clockRows])) as [Complaint, ...unknown[]];
+    complaint.customer = customer;
+    complaint.clocks = clockRows;
+    return complaint;
   });
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { transaction } from '../db';
-import { legalClocks, nextDueAt, stageDueAt } from '../domain/deadlines';
+import { legalClocks, stageDueAt } from '../domain/deadlines';
 import type { Category, Channel, ContactChannel, Harm, Severity } from '../domain/entries';
 import { FINISHED, isSlaStage } from '../domain/workflow';
 import { AppError, fieldError, notFound, staleVersion, validationFailed } from '../lib/errors';
@@ -9,6 +9,7 @@ import { clockContext, stageTarget } from '../queries/policy';
 import { checkAssignee } from './assignee';
 import { complaintSearchText } from './customers';
 import * as clock from '../lib/clock';
+import { CaseClocks } from './clocks';
 
 async function lockOpen(id: string, expectedVersion: number | undefined): Promise<{ complaint: Complaint; customer: Customer }> {
   const complaint = await Complaint.findByPk(id, { lock: true });
@@ -32,15 +33,26 @@ export async function recordFirstReply(id: string, expectedVersion: number | und
     if (at.getTime() < complaint.receivedAt.getTime()) throw validationFailed([fieldError('at', 'errors.beforeReceipt')]);
     // Also what the acknowledgment is recorded as when none was: never "by e-mail" to a customer without one.
     if (input.via === 'email' && !customer.email) throw validationFailed([fieldError('via', 'errors.noCustomerEmail')]);
+    const clocks = await CaseClocks.load(complaint);
     complaint.set({ firstRepliedAt: at, firstReplyVia: input.via });
-    if (complaint.dueNegotiationStartAt && !complaint.negotiationStartedAt) complaint.negotiationStartedAt = at;
-    if (!complaint.acknowledgedAt) complaint.set({ acknowledgedAt: at, acknowledgedVia: input.via });
-    complaint.nextDueAt = nextDueAt(complaint);
+    clocks.meet('firstReply', at);
+    if (clocks.get('negotiationStart') && !complaint.negotiationStartedAt) {
+      complaint.negotiationStartedAt = at;
+      clocks.meet('negotiationStart', at);
+    }
+    if (!complaint.acknowledgedAt) {
+      complaint.set({ acknowledgedAt: at, acknowledgedVia: input.via });
+      clocks.meet('acknowledge', at);
+    }
+    await clocks.save();
     await complaint.save({ auditAction: 'complaint.first_reply_recorded', auditMeta: { note: input.note ?? null } } as object);
     complaint.customer = customer;
     return complaint;
   });
 }
+
+/** What an edit writes as the `set_by` of the clocks it moves. */
+const SET_BY = 'complaint.updated';
 
 export interface ClassificationChanges {
   channel?: Channel;
@@ -76,6 +88,7 @@ export async function updateComplaint(id: string, expectedVersion: number | unde
     if (complaint.changed('incidentDate') && complaint.incidentDate > DateTime.fromJSDate(complaint.receivedAt, { zone }).toISODate()!)
       throw validationFailed([fieldError('incidentDate', 'errors.incidentAfterReceipt')]);
     const ctx = await clockContext(zone);
+    const clocks = await CaseClocks.load(complaint);
     if (complaint.changed('incidentDate') || complaint.changed('category')) {
       const legal = legalClocks({ receivedAt: complaint.receivedAt, incidentDate: complaint.incidentDate, category: complaint.category, customerType: customer.type }, ctx);
       complaint.set({ filingWindowEndsAt: legal.filingWindowEndsAt, timeBarred: legal.timeBarred });
@@ -91,12 +104,17 @@ export async function updateComplaint(id: string, expectedVersion: number | unde
         const holds = await ComplaintHold.findAll({ where: { complaintId: id } });
         const due = stageDueAt(visit.enteredAt, target, holds.map((h) => ({ from: h.startedAt, to: h.endedAt })), clock.now(), ctx);
         await visit.update({ targetMinutes: target.minutes, slaMode: target.mode, dueAt: due });
-        complaint.dueStageAt = due;
-        if (complaint.status === 'intake' && due) complaint.dueAcknowledgeAt = due;
+        if (due) {
+          // The visit's clock gets the new due time; one this stage never started (it had no target) starts now, from the visit.
+          const running = clocks.get('stage')?.outcome === null;
+          if (running) clocks.reschedule('stage', due, SET_BY);
+          else clocks.start('stage', visit.enteredAt, due, SET_BY);
+          if (complaint.status === 'intake') clocks.reschedule('acknowledge', due, SET_BY);
+        }
       }
     }
     if (complaint.changed('subject') || complaint.changed('description')) complaint.searchText = complaintSearchText(complaint, customer.name);
-    complaint.nextDueAt = nextDueAt(complaint);
+    await clocks.save();
     await complaint.save();
     complaint.customer = customer;
     return complaint;

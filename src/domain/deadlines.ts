@@ -76,6 +76,11 @@ export function stageDueAt(enteredAt: Date, target: StageTarget, pauses: readonl
   return due.state === 'due' ? due.due : null;
 }
 
+/** Closed hold time after `from` in whole minutes, overlaps counted once: a clock's paused time. */
+export function heldMinutes(from: Date, pauses: readonly Pause[]): number {
+  return Math.round(mergedHeldMs(from, pauses) / 60_000);
+}
+
 /** Total closed hold time after `from`, overlaps counted once. */
 function mergedHeldMs(from: Date, pauses: readonly Pause[]): number {
   const spans = pauses
@@ -91,39 +96,4 @@ function mergedHeldMs(from: Date, pauses: readonly Pause[]): number {
     end = b;
   }
   return total;
-}
-
-/** The clocks a case carries, and which of them are still pending. */
-export interface CaseClocks {
-  status: string;
-  dueAcknowledgeAt: Date;
-  acknowledgedAt: Date | null;
-  dueFirstReplyAt: Date;
-  firstRepliedAt: Date | null;
-  dueResolutionAt: Date;
-  resolvedAt: Date | null;
-  dueStageAt: Date | null;
-  dueNegotiationStartAt: Date | null;
-  negotiationStartedAt: Date | null;
-}
-
-export type ClockName = 'acknowledge' | 'firstReply' | 'resolution' | 'stage' | 'negotiationStart';
-
-/** Each clock with its due time and whether it is still running (not yet met and the case not finished). */
-export function pendingClocks(c: CaseClocks): Array<{ clock: ClockName; due: Date }> {
-  if (c.status === 'closed' || c.status === 'archived') return [];
-  const pending: Array<{ clock: ClockName; due: Date }> = [];
-  if (!c.acknowledgedAt) pending.push({ clock: 'acknowledge', due: c.dueAcknowledgeAt });
-  if (!c.firstRepliedAt) pending.push({ clock: 'firstReply', due: c.dueFirstReplyAt });
-  if (!c.resolvedAt) pending.push({ clock: 'resolution', due: c.dueResolutionAt });
-  if (c.dueStageAt) pending.push({ clock: 'stage', due: c.dueStageAt });
-  if (c.dueNegotiationStartAt && !c.negotiationStartedAt) pending.push({ clock: 'negotiationStart', due: c.dueNegotiationStartAt });
-  return pending;
-}
-
-/** The earliest pending deadline: the queue sorts by it and `overdue` compares it with now. */
-export function nextDueAt(c: CaseClocks): Date | null {
-  const pending = pendingClocks(c);
-  if (pending.length === 0) return null;
-  return new Date(Math.min(...pending.map((p) => p.due.getTime())));
 }

@@ -11,6 +11,7 @@ import type { Category, Channel, ContactChannel, Harm, Kind, Severity, TimeBarre
 import type { RecurrenceCriterion } from '../domain/recurrence';
 import type { Stage } from '../domain/workflow';
 import { audited } from './audited';
+import type { CaseClock } from './CaseClock';
 import type { Customer } from './Customer';
 
 /** `category`: only in entries logged before migration 0006, when the category alone counted. */
@@ -72,11 +73,7 @@ export class Complaint extends Model<InferAttributes<Complaint>, InferCreationAt
   declare meetingRequired: boolean;
   declare recurring: boolean;
   declare recurrence: Recurrence | null;
-  declare dueAcknowledgeAt: Date;
-  declare dueFirstReplyAt: Date;
-  declare dueResolutionAt: Date;
-  declare dueStageAt: Date | null;
-  declare dueNegotiationStartAt: Date | null;
+  /** The earliest due time among its running clocks (`nextDueAt` of domain/clocks), kept with them: the queue's sort key. */
   declare nextDueAt: Date | null;
   declare acknowledgedAt: Date | null;
   declare acknowledgedVia: ContactChannel | null;
@@ -95,6 +92,8 @@ export class Complaint extends Model<InferAttributes<Complaint>, InferCreationAt
   declare updatedAt: CreationOptional<Date>;
 
   declare customer?: NonAttribute<Customer>;
+  /** Its clocks (case_clocks), when loaded: the presenter's `due.*` come from them. */
+  declare clocks?: NonAttribute<CaseClock[]>;
 
   static initModel(sequelize: Sequelize): void {
     // Fresh objects per attribute: Sequelize writes the column name into each definition it is given.
@@ -132,11 +131,6 @@ export class Complaint extends Model<InferAttributes<Complaint>, InferCreationAt
         meetingRequired: { type: DataTypes.BOOLEAN, allowNull: false },
         recurring: { type: DataTypes.BOOLEAN, allowNull: false },
         recurrence: { type: DataTypes.JSONB, allowNull: true },
-        dueAcknowledgeAt: { type: DataTypes.DATE, allowNull: false },
-        dueFirstReplyAt: { type: DataTypes.DATE, allowNull: false },
-        dueResolutionAt: { type: DataTypes.DATE, allowNull: false },
-        dueStageAt: date(),
-        dueNegotiationStartAt: date(),
         nextDueAt: date(),
         acknowledgedAt: date(),
         acknowledgedVia: text(16),

@@ -1,6 +1,23 @@
 import type { Model, ModelStatic, Transaction } from 'sequelize';
 import { auditAppendArgs, auditTransaction, recordAudit, type AuditInput } from './AuditEvent';
 
+/** What the verifier needs to replay an audited model's rows from their trail. */
+export interface AuditedModel {
+  model: ModelStatic<Model>;
+  entityType: string;
+  /** Fields the trail records as "[redacted]": their values cannot be compared. */
+  redact: ReadonlySet<string>;
+  /** Fields the trail leaves out. */
+  ignored: ReadonlySet<string>;
+}
+
+const registry = new Map<string, AuditedModel>();
+
+/** Every audited model, by entity type (the trail's `entity_type`). */
+export function auditedModels(): ReadonlyMap<string, AuditedModel> {
+  return registry;
+}
+
 export interface AuditOptions {
   /** Entity type written on the event; defaults to the model name. */
   entityType?: string;
@@ -8,6 +25,11 @@ export interface AuditOptions {
   redact?: readonly string[];
   /** Derived fields left out of the trail entirely (they only repeat other fields). */
   omit?: readonly string[];
+  /**
+   * The case a row belongs to, written on each of its events (indexed: a case's whole trail is one
+   * read). Defaults to the row's own id for Complaint and to its `complaintId` attribute otherwise.
+   */
+  caseOf?: (instance: Model) => string | null;
 }
 
 /** Options a command may pass to `save`/`create`/`destroy` to name the event and add context. */
@@ -18,7 +40,8 @@ export interface AuditSaveOptions {
 
 const IGNORED = new Set(['createdAt', 'updatedAt', 'version']);
 
-function present(value: unknown): unknown {
+/** A value as the trail records it (the verifier presents a stored row the same way to compare). */
+export function present(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   return value ?? null;
@@ -42,15 +65,29 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
   const value = (field: string, v: unknown) => (redact.has(field) ? '[redacted]' : present(v));
   const verb = entityType.replace(/[A-Z]/g, (c, i: number) => (i ? '_' : '') + c.toLowerCase());
   const idOf = (instance: AnyModel) => String(instance.get(model.primaryKeyAttribute));
+  const hasComplaintId = 'complaintId' in model.getAttributes();
+  const caseOf =
+    options.caseOf ??
+    ((instance: Model): string | null =>
+      entityType === 'Complaint' ? idOf(instance as AnyModel) : hasComplaintId ? ((instance.get('complaintId') as string | null) ?? null) : null);
+  registry.set(entityType, { model, entityType, redact, ignored });
 
   const created = (instance: AnyModel, opts: AuditSaveOptions): AuditInput => {
     const after: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(instance.get({ plain: true }) as Record<string, unknown>)) {
       if (!ignored.has(k)) after[k] = value(k, v);
     }
-    return { action: opts.auditAction ?? `${verb}.created`, entityType, entityId: idOf(instance), changes: { after }, meta: opts.auditMeta };
+    return { action: opts.auditAction ?? `${verb}.created`, entityType, entityId: idOf(instance), complaintId: caseOf(instance), op: 'create', changes: { after }, meta: opts.auditMeta };
   };
   creationEvents.set(model, created);
+
+  // Refused before the row is written: a row without its event must never reach the database.
+  const inTransaction = (action: string) => (_instance: unknown, opts: HookOptions) => {
+    auditTransaction({ action }, opts.transaction);
+  };
+  model.addHook('beforeCreate', 'audit', inTransaction(`${verb}.created`));
+  model.addHook('beforeUpdate', 'audit', inTransaction(`${verb}.updated`));
+  model.addHook('beforeDestroy', 'audit', inTransaction(`${verb}.deleted`));
 
   model.addHook('afterCreate', 'audit', async (instance: AnyModel, opts: HookOptions) => {
     await recordAudit(created(instance, opts), { transaction: opts.transaction });
@@ -66,7 +103,7 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
       after[k] = value(k, instance.get(k));
     }
     await recordAudit(
-      { action: opts.auditAction ?? `${verb}.updated`, entityType, entityId: idOf(instance), changes: { before, after }, meta: opts.auditMeta },
+      { action: opts.auditAction ?? `${verb}.updated`, entityType, entityId: idOf(instance), complaintId: caseOf(instance), op: 'update', changes: { before, after }, meta: opts.auditMeta },
       { transaction: opts.transaction },
     );
   });
@@ -75,7 +112,7 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
     const before: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(instance.get({ plain: true }) as Record<string, unknown>)) if (!ignored.has(k)) before[k] = value(k, v);
     await recordAudit(
-      { action: opts.auditAction ?? `${verb}.deleted`, entityType, entityId: idOf(instance), changes: { before }, meta: opts.auditMeta },
+      { action: opts.auditAction ?? `${verb}.deleted`, entityType, entityId: idOf(instance), complaintId: caseOf(instance), op: 'delete', changes: { before }, meta: opts.auditMeta },
       { transaction: opts.transaction },
     );
   });
@@ -118,8 +155,8 @@ export async function insertAudited<M extends Model>(rows: M[], options: { trans
     const table = model.getTableName() as string;
     const columns = Object.keys(record).map((c) => `"${c}"`).join(', ');
     ctes.push(`i${i} AS (INSERT INTO "${table}" (${columns}) SELECT ${columns} FROM json_populate_record(NULL::"${table}", ${param(JSON.stringify(record))}::json))`);
-    const [key, body] = auditAppendArgs(created(row as unknown as AnyModel, options));
-    events.push(`audit_append(${param(key)}, ${param(body)})`);
+    const args = auditAppendArgs(created(row as unknown as AnyModel, options));
+    events.push(`audit_append(${args.map(param).join(', ')})`);
   });
   const sequelize = (rows[0].constructor as ModelStatic<M>).sequelize!;
   await sequelize.query(`WITH ${ctes.join(', ')} SELECT ${events.join(', ')}`, { bind, transaction });

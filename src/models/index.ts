@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
-import { AuditEvent } from './AuditEvent';
+import { AuditEvent, AuditEventContent } from './AuditEvent';
 import { AuthToken } from './AuthToken';
+import { CaseClock } from './CaseClock';
 import { Complaint } from './Complaint';
 import { ComplaintHold } from './ComplaintHold';
 import { ComplaintStage } from './ComplaintStage';
@@ -12,11 +13,12 @@ import { Setting } from './Setting';
 import { SlaPolicy } from './SlaPolicy';
 import { User } from './User';
 
-export { AuditEvent, AuthToken, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Holiday, LoginAttempt, Setting, SlaPolicy, User };
+export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Holiday, LoginAttempt, Setting, SlaPolicy, User };
 
 /** Binds every model to `sequelize` and declares associations. Called once per opened database. */
 export function initModels(sequelize: Sequelize): void {
   AuditEvent.initModel(sequelize);
+  AuditEventContent.initModel(sequelize);
   Department.initModel(sequelize);
   User.initModel(sequelize);
   AuthToken.initModel(sequelize);
@@ -25,6 +27,7 @@ export function initModels(sequelize: Sequelize): void {
   Complaint.initModel(sequelize);
   ComplaintStage.initModel(sequelize);
   ComplaintHold.initModel(sequelize);
+  CaseClock.initModel(sequelize);
   SlaPolicy.initModel(sequelize);
   Holiday.initModel(sequelize);
   Setting.initModel(sequelize);
@@ -37,4 +40,5 @@ export function initModels(sequelize: Sequelize): void {
   Complaint.belongsTo(User, { as: 'assignee', foreignKey: 'assigneeId' });
   Complaint.hasMany(ComplaintStage, { as: 'stages', foreignKey: 'complaintId' });
   Complaint.hasMany(ComplaintHold, { as: 'holds', foreignKey: 'complaintId' });
+  Complaint.hasMany(CaseClock, { as: 'clocks', foreignKey: 'complaintId' });
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Op, type WhereOptions } from 'sequelize';
-import { Complaint } from '../models';
+import { CaseClock, Complaint } from '../models';
 import type { AppAbility } from '../policies/ability';
 import { accessibleWhere } from '../policies/accessible';
 import * as clock from '../lib/clock';
@@ -26,13 +26,18 @@ const OPEN = { status: { [Op.notIn]: ['closed', 'archived'] } };
 /** The `where` of each figure (`now` and the organisation's zone fix "today" and "this year"). */
 function conditions(now: Date, zone: string): Record<DashboardFigure, WhereOptions> {
   const local = DateTime.fromJSDate(now, { zone });
+  const s = CaseClock.sequelize!;
+  // The acknowledgment clock, still running and past due: one probe of case_clocks' (complaint_id, kind) key per entry in intake.
+  const acknowledgmentLate = s.literal(
+    `EXISTS (SELECT 1 FROM case_clocks k WHERE k.complaint_id = "Complaint".id AND k.kind = 'acknowledge' AND k.outcome IS NULL AND k.due_at < ${s.escape(now.toISOString())}::timestamptz)`,
+  );
   return {
     // complaints_received_idx
     loggedToday: { receivedAt: { [Op.gte]: local.startOf('day').toJSDate() } },
     loggedThisYear: { receivedAt: { [Op.gte]: local.startOf('year').toJSDate() } },
     // complaints_status_idx
     inIntake: { status: 'intake' },
-    acknowledgeOverdue: { status: 'intake', acknowledgedAt: null, dueAcknowledgeAt: { [Op.lt]: now } },
+    acknowledgeOverdue: { status: 'intake', acknowledgedAt: null, [Op.and]: [acknowledgmentLate] },
     onHold: { status: 'on_hold' },
     inWork: { status: { [Op.in]: ['investigation', 'solution'] } },
     awaitingReview: { status: 'review' },

@@ -74,10 +74,12 @@ export async function* feedbackLogBatches(range: FeedbackLogRange, batchSize = F
               c.subject, c.category, c.severity,
               a.name AS "handlerName",
               c.status, c.held_status AS "heldStatus", c.resolution,
-              c.resolved_at AS "resolvedAt", c.closed_at AS "closedAt", c.due_resolution_at AS "dueResolutionAt"
+              c.resolved_at AS "resolvedAt", c.closed_at AS "closedAt", r.due_at AS "dueResolutionAt"
          FROM complaints c
          JOIN customers cu ON cu.id = c.customer_id
          LEFT JOIN users a ON a.id = c.assignee_id
+         -- Every entry has its resolution clock from intake on; a LEFT JOIN so that no line can ever drop out of the book.
+         LEFT JOIN case_clocks r ON r.complaint_id = c.id AND r.kind = 'resolution'
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY c.kind, c.ref_year, c.ref_number
         LIMIT :limit`,

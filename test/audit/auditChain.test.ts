@@ -43,12 +43,14 @@ describe('audit trail', () => {
       })),
     ).rejects.toThrow('boom');
     expect(await Department.count({ where: { code: 'ROLLBACK' } })).toBe(0);
-    const events = await sequelize().query(`SELECT 1 FROM audit_events WHERE changes->'after'->>'code' = 'ROLLBACK'`, { type: QueryTypes.SELECT });
+    const events = await sequelize().query(`SELECT 1 FROM audit_event_contents WHERE content->'changes'->'after'->>'code' = 'ROLLBACK'`, { type: QueryTypes.SELECT });
     expect(events).toHaveLength(0);
   });
 
   it('refuses to write an audited change outside a transaction', async () => {
     await expect(asActor(() => Department.create({ code: 'NOTX', name: 'x' }))).rejects.toThrow(/outside a transaction/);
+    // Refused before the INSERT: no row without its event.
+    expect(await Department.count({ where: { code: 'NOTX' } })).toBe(0);
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE of events in the database itself', async () => {
@@ -80,10 +82,19 @@ describe('audit trail', () => {
     it('and edits an event', async () => {
       const dept = await createDepartment('T1');
       const event = await AuditEvent.findOne({ where: { entityId: dept.id } });
-      await asSuperuser(`UPDATE audit_events SET changes = '{"after":{"name":"forged"}}' WHERE id = :id`, { id: event!.id });
+      await asSuperuser(`UPDATE audit_event_contents SET content = jsonb_set(content, '{changes}', '{"after":{"name":"forged"}}') WHERE event_id = :id`, { id: event!.id });
       const report = await verifyAuditTrail();
       expect(report.ok).toBe(false);
-      expect(report.failures).toContainEqual({ id: event!.id, reason: expect.stringMatching(/altered/) });
+      expect(report.failures).toContainEqual({ id: event!.id, reason: expect.stringMatching(/content was altered/) });
+    });
+
+    it('and edits the signed body of an event', async () => {
+      const dept = await createDepartment('T1B');
+      const event = await AuditEvent.findOne({ where: { entityId: dept.id } });
+      await asSuperuser(`UPDATE audit_events SET actor_id = NULL, occurred_at = occurred_at - interval '1 day' WHERE id = :id`, { id: event!.id });
+      const report = await verifyAuditTrail();
+      expect(report.failures).toContainEqual({ id: event!.id, reason: expect.stringMatching(/altered: its content no longer matches its hash/) });
+      expect(report.failures).toContainEqual({ id: event!.id, reason: expect.stringMatching(/not signed by a key this installation trusts/) });
     });
 
     it('and removes an event from the middle of a chain', async () => {

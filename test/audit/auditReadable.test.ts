@@ -117,7 +117,7 @@ describe('GET /api/v1/audit-events by case', () => {
     const byId = await t.request().get('/api/v1/audit-events').query({ complaintId: held.id }).set(auth);
     expect(byId.body.items.map((e: { id: string }) => e.id)).toEqual(byRef.body.items.map((e: { id: string }) => e.id));
     const types = new Set(byRef.body.items.map((e: { entityType: string }) => e.entityType));
-    expect([...types].sort()).toEqual(['Complaint', 'ComplaintHold', 'ComplaintStage']);
+    expect([...types].sort()).toEqual(['CaseClock', 'Complaint', 'ComplaintHold', 'ComplaintStage']);
     for (const e of byRef.body.items) {
       expect(e.complaint).toEqual({ id: held.id, reference: held.reference });
       expect(e.actor).toMatchObject({ id: handler.id, name: 'Trần Thị Hồng Nhung' });

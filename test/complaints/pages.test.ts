@@ -4,6 +4,7 @@ import { transitionCase } from '../../src/commands/caseTransitioner';
 import type { RoleKey } from '../../src/domain/roles';
 import { Complaint, ComplaintHold, Customer } from '../../src/models';
 import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
+import { storedClock } from '../support/clocks';
 import { asActor } from '../support/context';
 import { buildComplaint, buildCustomer, buildUser } from '../support/factories';
 
@@ -117,7 +118,7 @@ describe('the intake form', () => {
     const complaint = await Complaint.findOne({ where: { customerId: customer.id } });
     expect(complaint!.receivedAt.toISOString()).toBe('2026-11-02T03:00:00.000Z');
     // Resolution: 20 calendar days, ending 23:59:59.999 local (PRODUCT.md's worked example).
-    expect(complaint!.dueResolutionAt.toISOString()).toBe('2026-11-22T16:59:59.999Z');
+    expect((await storedClock(complaint!.id, 'resolution')).dueAt!.toISOString()).toBe('2026-11-22T16:59:59.999Z');
   });
 
   it('creates a customer inline with the entry', async () => {

@@ -1,5 +1,6 @@
 import { AuditEvent, Complaint, ComplaintHold, ComplaintStage } from '../../src/models';
 import { useTestApp } from '../support/app';
+import { loadedClock } from '../support/clocks';
 import { buildComplaint, buildCustomer, signedIn } from '../support/factories';
 
 const t = useTestApp();
@@ -160,7 +161,7 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     expect((await move(auth, c.id, { to: 'on_hold' })).body.errors[0].path).toBe('reason');
     const held = await move(auth, c.id, { to: 'on_hold', reason: 'Chờ nhà cung cấp gửi kết quả kiểm nghiệm.' });
     expect(held.body).toMatchObject({ status: 'on_hold', heldStatus: 'investigation', due: { stageAt: null } });
-    expect(held.body.due.resolutionAt).toBe(c.dueResolutionAt.toISOString());
+    expect(held.body.due.resolutionAt).toBe(loadedClock(c, 'resolution').dueAt!.toISOString());
     expect((await move(auth, c.id, { to: 'solution' })).status).toBe(409);
     // Pretend the stage began three hours ago and the hold two hours ago: the deadline moves out by two hours.
     const enteredAt = new Date(Date.now() - 3 * 3600_000);

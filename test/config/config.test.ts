@@ -1,6 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config';
+import { installAuditKeys } from '../../src/audit/install';
+import { auditKeyring, generateSigningKeyPem, keyringFrom, setAuditKeyring, SIGNING_KEY_FILE } from '../../src/audit/keys';
+import { TEST_AUDIT_SIGNING_KEY } from '../support/signingKey';
 
-const production = { NODE_ENV: 'production', SESSION_SECRET: 'a-production-secret-of-length' } as const;
+const production = { NODE_ENV: 'production', SESSION_SECRET: 'a-production-secret-of-length', AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY } as const;
 
 describe('loadConfig: demo data and production', () => {
   it('loads demo data by default on the embedded database outside production', () => {
@@ -18,5 +24,48 @@ describe('loadConfig: demo data and production', () => {
       expect(() => loadConfig({ ...production, DEMO })).toThrow(ConfigError);
       expect(() => loadConfig({ ...production, DEMO })).toThrow(/DEMO: demo data creates nine accounts with a published password/);
     }
+  });
+});
+
+describe('the audit signing key', () => {
+  afterEach(() => setAuditKeyring(undefined));
+
+  it('is required in production, with a message saying how to make one', () => {
+    const { AUDIT_SIGNING_KEY: _key, ...withoutKey } = production;
+    expect(() => loadConfig(withoutKey)).toThrow(/AUDIT_SIGNING_KEY: required in production.*audit:keygen/s);
+  });
+
+  it('refuses a key that is not an Ed25519 private key as a configuration error', () => {
+    const config = loadConfig({ NODE_ENV: 'development', AUDIT_SIGNING_KEY: 'bm90IGEga2V5' });
+    expect(() => installAuditKeys(config)).toThrow(ConfigError);
+    expect(() => installAuditKeys(config)).toThrow(/AUDIT_SIGNING_KEY: not a PKCS#8 private key/);
+  });
+
+  it('is generated once into DATA_DIR (mode 0600) when none is given, and reused', () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-keys-'));
+    try {
+      installAuditKeys(loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }));
+      const first = auditKeyring().keyId;
+      const file = path.join(dataDir, SIGNING_KEY_FILE);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      installAuditKeys(loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir }));
+      expect(auditKeyring().keyId).toBe(first);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('trusts earlier public keys after a rotation, and only those', () => {
+    const old = keyringFrom(TEST_AUDIT_SIGNING_KEY);
+    const signed = old.sign('message');
+    const config = loadConfig({ NODE_ENV: 'development', AUDIT_SIGNING_KEY: generateSigningKeyPem(), AUDIT_TRUSTED_KEYS: ` ${old.publicKey} ,` });
+    expect(config.auditTrustedKeys).toEqual([old.publicKey]);
+    installAuditKeys(config);
+    const rotated = auditKeyring();
+    expect(rotated.keyId).not.toBe(old.keyId);
+    expect(rotated.verify(old.keyId, 'message', signed)).toBe(true);
+    expect(rotated.verify(old.keyId, 'other message', signed)).toBe(false);
+    expect(rotated.trusted().map((k) => [k.keyId, k.current])).toEqual([[rotated.keyId, true], [old.keyId, false]]);
+    expect(keyringFrom(generateSigningKeyPem()).verify(old.keyId, 'message', signed)).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { migrate } from '../../src/db/migrator';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { auditAppendArgs } from '../../src/models/AuditEvent';
 import { asActor } from '../support/context';
-import { buildComplaint } from '../support/factories';
+import { buildComplaint, sealCase } from '../support/factories';
 
 /**
  * docs/production-roles.sql against the real PostgreSQL server, in a throwaway database with
@@ -99,7 +99,8 @@ afterAll(async () => {
 async function sealedComplaint() {
   const c = await buildComplaint();
   // The app may seal (the archive command will run as the app); it may not unseal.
-  await asApp(`UPDATE complaints SET status = 'archived' WHERE id = $1`, [c.id]);
+  await asApp(`SELECT 1 FROM complaints WHERE id = $1 FOR UPDATE`, [c.id]);
+  await sealCase(c.id);
   return c;
 }
 
@@ -131,8 +132,8 @@ describe('docs/production-roles.sql', () => {
     const [privileges] = await sql<Record<string, boolean>>(
       dbName,
       `SELECT bool_or(has_table_privilege($1, c.oid, 'TRUNCATE') OR has_table_privilege($1, c.oid, 'TRIGGER') OR has_table_privilege($1, c.oid, 'REFERENCES')) AS more_than_dml,
-              bool_and(has_table_privilege($1, c.oid, 'SELECT, INSERT, UPDATE, DELETE')) FILTER (WHERE c.relname NOT IN ('schema_migrations', 'audit_events', 'audit_anchors')) AS dml,
-              bool_or(has_table_privilege($1, c.oid, 'UPDATE') OR has_table_privilege($1, c.oid, 'DELETE')) FILTER (WHERE c.relname IN ('schema_migrations', 'audit_events', 'audit_anchors')) AS edits_trail,
+              bool_and(has_table_privilege($1, c.oid, 'SELECT, INSERT, UPDATE, DELETE')) FILTER (WHERE c.relname NOT IN ('schema_migrations', 'audit_events', 'audit_anchors', 'audit_event_contents')) AS dml,
+              bool_or(has_table_privilege($1, c.oid, 'UPDATE') OR has_table_privilege($1, c.oid, 'DELETE')) FILTER (WHERE c.relname IN ('schema_migrations', 'audit_events', 'audit_anchors', 'audit_event_contents')) AS edits_trail,
               has_schema_privilege($1, 'public', 'CREATE') AS creates, has_database_privilege($1, current_database(), 'TEMP') AS temp,
               (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = $1) AS super
          FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'`,
@@ -187,12 +188,12 @@ describe('docs/production-roles.sql', () => {
 
   it('as the app: dispose_case_content works, as the disposal role, and its audit event verifies', async () => {
     const c = await sealedComplaint();
-    const [, body] = await asActor(async () => auditAppendArgs({ action: 'complaint.disposed', entityType: 'Complaint', entityId: c.id, meta: { reason: 'retention_ended' } }));
-    await app!.sequelize.transaction(() => app!.sequelize.query('SELECT dispose_case_content($1, $2)', { bind: [c.id, body] }));
+    const [, ...args] = await asActor(async () => auditAppendArgs({ action: 'complaint.disposed', entityType: 'Complaint', entityId: c.id, meta: { reason: 'retention_ended' } }));
+    await app!.sequelize.transaction(() => app!.sequelize.query('SELECT dispose_case_content($1, $2, $3, $4, $5)', { bind: [c.id, ...args] }));
     const [after] = await asApp('SELECT subject, description, status FROM complaints WHERE id = $1', [c.id]);
     expect(after).toEqual({ subject: '', description: '', status: 'archived' });
     const events = await asApp('SELECT action FROM audit_events WHERE chain_key = $1 ORDER BY seq', [`Complaint:${c.id}`]);
-    expect(events).toEqual([{ action: 'complaint.created' }, { action: 'complaint.disposed' }]);
+    expect(events).toEqual([{ action: 'complaint.created' }, { action: 'complaint.archived' }, { action: 'complaint.disposed' }]);
     expect(await verifyAuditTrail()).toMatchObject({ ok: true, failures: [] });
   });
 

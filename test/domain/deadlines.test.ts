@@ -1,4 +1,6 @@
-import { filingWindowEndsAt, legalClocks, nextDueAt, pendingClocks, stageDueAt, type CaseClocks } from '../../src/domain/deadlines';
+import { nextDueAt, outcomeOf, pendingClocks, type ClockedCase, type ClockKind, type ClockState } from '../../src/domain/clocks';
+import { filingWindowEndsAt, legalClocks, stageDueAt } from '../../src/domain/deadlines';
+import type { Stage } from '../../src/domain/workflow';
 import { DEFAULT_WEEKEND, VIETNAM_DEFAULT_CALENDAR, makeCalendar } from '../../src/domain/holidays';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -68,19 +70,47 @@ describe('stage due times', () => {
 });
 
 describe('pending clocks and the next deadline', () => {
-  const clocks = (over: Partial<CaseClocks> = {}): CaseClocks => ({
-    status: 'investigation',
-    dueAcknowledgeAt: at('2026-11-02T04:00:00Z'),
-    acknowledgedAt: null,
-    dueFirstReplyAt: at('2026-11-04T03:00:00Z'),
-    firstRepliedAt: null,
-    dueResolutionAt: at('2026-11-22T16:59:59.999Z'),
-    resolvedAt: null,
-    dueStageAt: at('2026-11-02T15:00:00Z'),
-    dueNegotiationStartAt: null,
-    negotiationStartedAt: null,
-    ...over,
-  });
+  /** The case's clocks as the columns used to hold them, made into clock rows (a kind without a due time has no row). */
+  interface Columns {
+    status: Stage;
+    dueAcknowledgeAt: Date;
+    acknowledgedAt: Date | null;
+    dueFirstReplyAt: Date;
+    firstRepliedAt: Date | null;
+    dueResolutionAt: Date;
+    resolvedAt: Date | null;
+    dueStageAt: Date | null;
+    dueNegotiationStartAt: Date | null;
+    negotiationStartedAt: Date | null;
+  }
+  const clocks = (over: Partial<Columns> = {}): ClockedCase => {
+    const c: Columns = {
+      status: 'investigation',
+      dueAcknowledgeAt: at('2026-11-02T04:00:00Z'),
+      acknowledgedAt: null,
+      dueFirstReplyAt: at('2026-11-04T03:00:00Z'),
+      firstRepliedAt: null,
+      dueResolutionAt: at('2026-11-22T16:59:59.999Z'),
+      resolvedAt: null,
+      dueStageAt: at('2026-11-02T15:00:00Z'),
+      dueNegotiationStartAt: null,
+      negotiationStartedAt: null,
+      ...over,
+    };
+    const row = (kind: ClockKind, dueAt: Date | null, metAt: Date | null): ClockState[] =>
+      dueAt ? [{ kind, startedAt: at('2026-11-02T03:00:00Z'), dueAt, metAt, outcome: metAt ? outcomeOf(dueAt, metAt) : null, pausedMinutes: 0, setBy: 'test' }] : [];
+    return {
+      status: c.status,
+      // Not in CLOCK_KINDS order: the rows come from the database in any order.
+      clocks: [
+        ...row('stage', c.dueStageAt, null),
+        ...row('negotiationStart', c.dueNegotiationStartAt, c.negotiationStartedAt),
+        ...row('resolution', c.dueResolutionAt, c.resolvedAt),
+        ...row('firstReply', c.dueFirstReplyAt, c.firstRepliedAt),
+        ...row('acknowledge', c.dueAcknowledgeAt, c.acknowledgedAt),
+      ],
+    };
+  };
 
   it('is the earliest clock not yet met', () => {
     expect(nextDueAt(clocks())!.toISOString()).toBe('2026-11-02T04:00:00.000Z');

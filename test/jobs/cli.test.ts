@@ -26,7 +26,7 @@ describe('npm run cli -- job:list / job:run', () => {
     const empty = await cli(['job:list']);
     expect(empty.stderr).toBe('');
     expect(empty.code).toBe(0);
-    expect(empty.stdout).toContain('audit-anchor  (*/10 * * * *, keeps 100 runs)');
+    expect(empty.stdout).toContain('audit-anchor  (* * * * *, keeps 100 runs)');
     expect(empty.stdout).toContain('no runs yet');
 
     const first = await cli(['job:run', 'audit-anchor']);

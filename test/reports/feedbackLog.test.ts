@@ -335,12 +335,16 @@ describe('GET /api/v1/reports/feedback-log.xlsx', () => {
     await s.query(
       `INSERT INTO complaints (reference, kind, ref_year, ref_number, status, customer_id, channel, received_at, incident_date,
          category, subject, description, severity, time_barred, filing_window_ends_at, regulatory_review_required, meeting_required,
-         recurring, due_acknowledge_at, due_first_reply_at, due_resolution_at, due_stage_at, next_due_at, stage_entered_at, created_by, search_text)
+         recurring, next_due_at, stage_entered_at, created_by, search_text)
        SELECT 'KN-2024-' || lpad(i::text, 6, '0'), 'complaint', 2024, i, 'intake', :customerId, 'web', r, (r AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
          'business', 'Phản ánh giao hàng chậm số ' || i, 'Mô tả', 'low', false, r + interval '30 days', false, false,
-         false, r + interval '1 hour', r + interval '48 hours', r + interval '20 days', r + interval '1 hour', r + interval '1 hour', r, :userId,
+         false, r + interval '1 hour', r, :userId,
          'kn-2024-' || lpad(i::text, 6, '0') || ' phan anh giao hang cham so ' || i
        FROM generate_series(1, ${n}) AS i, LATERAL (SELECT timestamptz '2024-05-01 08:00+07' + i * interval '1 minute' AS r) AS x;
+       INSERT INTO case_clocks (complaint_id, kind, started_at, due_at, set_by)
+       SELECT c.id, k.kind, c.received_at, c.received_at + k.after, 'test'
+         FROM complaints c, (VALUES ('acknowledge', interval '1 hour'), ('firstReply', interval '48 hours'), ('resolution', interval '20 days'), ('stage', interval '1 hour')) AS k (kind, after)
+        WHERE c.customer_id = :customerId;
        INSERT INTO reference_counters (kind, year, last_number) VALUES ('complaint', 2024, ${n});`,
       { replacements: { customerId: customer.id, userId: logger.id } },
     );

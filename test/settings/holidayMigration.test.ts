@@ -108,6 +108,7 @@ describe(`migration ${NAME} on a database preloaded with the old calendar`, () =
 
   it('audits each correction as the system, in chains that verify', async () => {
     const events = await database.sequelize.query<{ action: string; entity_id: string; actor_id: string | null; actor_label: string; actor_roles: string[]; changes: Record<string, unknown>; meta: unknown }>(
+      // The trail's first format, as 0004 wrote it (src/db/migrations/lib/auditV1.ts).
       "SELECT action, entity_id, actor_id, actor_label, actor_roles, changes, meta FROM audit_events WHERE entity_type = 'Holiday' ORDER BY occurred_at, seq",
       { type: QueryTypes.SELECT },
     );
@@ -129,6 +130,26 @@ describe(`migration ${NAME} on a database preloaded with the old calendar`, () =
     });
     expect(events).toHaveLength(10);
     for (const e of events) expect(e).toMatchObject({ actor_id: null, actor_label: 'migration', actor_roles: ['system'], meta: { migration: NAME } });
+
+    // The later migrations, 0010 among them: the trail rebuilt in format 2 (signed, content apart),
+    // the same ten events, and a baseline for every preloaded day no event touched.
+    const later = migrations.slice(migrations.findIndex((m) => m.name === NAME) + 1);
+    await database.sequelize.transaction(async () => {
+      for (const m of later) await m.up({ context: database.sequelize });
+    });
+    const rebuilt = await database.sequelize.query<{ action: string; label: string; meta: unknown }>(
+      `SELECT e.action, c.content->>'actorLabel' AS label, c.content->'meta' AS meta FROM audit_events e JOIN audit_event_contents c ON c.event_id = e.id
+        WHERE e.entity_type = 'Holiday' AND e.action <> 'holiday.baseline' ORDER BY e.occurred_at, e.seq`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(rebuilt.map((e) => e.action)).toEqual(events.map((e) => e.action));
+    expect(rebuilt.every((e) => e.label === 'migration')).toBe(true);
+    const [{ baselines, holidays }] = await database.sequelize.query<{ baselines: number; holidays: number }>(
+      `SELECT (SELECT count(*)::int FROM audit_events WHERE action = 'holiday.baseline') AS baselines,
+              (SELECT count(*)::int FROM holidays h WHERE NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.chain_key = 'Holiday:' || h.id AND e.action <> 'holiday.baseline')) AS holidays`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(baselines).toBe(holidays);
     const verification = await verifyAuditTrail();
     expect(verification.failures).toEqual([]);
     expect(verification.ok).toBe(true);

@@ -1,4 +1,5 @@
 import { transaction } from '../../src/db';
+import { countAuditEvents } from '../support/audit';
 import { AuditEvent, Setting } from '../../src/models';
 import { invalidatePolicyCache } from '../../src/queries/policy';
 import { asActor } from '../support/context';
@@ -51,7 +52,7 @@ describe('PUT /api/v1/settings/:key', () => {
     const res = await t.request().put('/api/v1/settings/business_hours').set(auth).set('If-Match', String(current.version)).send({ value: { start: '07:30', end: '16:30' } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ value: { start: '07:30', end: '16:30' }, version: current.version + 1 });
-    expect(await AuditEvent.count({ where: { entityType: 'Setting', action: 'setting.updated', meta: { key: 'business_hours' } } })).toBe(1);
+    expect(await countAuditEvents({ entityType: 'Setting', action: 'setting.updated' }, { key: 'business_hours' })).toBe(1);
     await put('business_hours', { value: { start: '08:00', end: '17:00' } }, auth).expect(200);
   });
 
@@ -95,7 +96,7 @@ describe('PUT /api/v1/settings/:key', () => {
     const res = await put('business_hours', { value: { start: '08:00', end: '17:00' }, version: 0 }, auth);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ key: 'business_hours', value: { start: '08:00', end: '17:00' }, version: 0 });
-    expect(await AuditEvent.count({ where: { entityType: 'Setting', action: 'setting.created', meta: { key: 'business_hours' } } })).toBe(1);
+    expect(await countAuditEvents({ entityType: 'Setting', action: 'setting.created' }, { key: 'business_hours' })).toBe(1);
   });
 
   it('answers 401 and 403 and changes nothing', async () => {

@@ -1,4 +1,5 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type WhereOptions } from 'sequelize';
+import { AuditEvent } from '../../src/models';
 import { sequelize } from '../../src/db';
 
 /**
@@ -17,4 +18,10 @@ export async function waitUntilSealable(txId: string, timeoutMs = 30_000): Promi
     if (Date.now() > deadline) throw new Error(`transaction ${txId} did not become sealable within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Events matching `where` whose (purgeable) meta contains every field of `meta`. */
+export async function countAuditEvents(where: WhereOptions<AuditEvent>, meta: Record<string, unknown>): Promise<number> {
+  const events = await AuditEvent.findAll({ where });
+  return events.filter((e) => Object.entries(meta).every(([k, v]) => JSON.stringify(e.meta?.[k]) === JSON.stringify(v))).length;
 }

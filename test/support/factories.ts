@@ -102,3 +102,16 @@ export async function buildComplaint(overrides: Partial<IntakeInput> = {}, by?: 
     { userId: actor.id, roles: [...actor.roles] },
   );
 }
+
+/**
+ * Seals a case as the archive will (until the archive command exists): its status set to
+ * `archived` through the audited model, so the trail and the record still agree.
+ */
+export async function sealCase(id: string): Promise<void> {
+  await asActor(() =>
+    transaction(async () => {
+      const c = await Complaint.findByPk(id, { rejectOnEmpty: true });
+      await c.update({ status: 'archived', heldStatus: null }, { auditAction: 'complaint.archived' } as object);
+    }),
+  );
+}

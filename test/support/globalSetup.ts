@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openDatabase } from '../../src/db';
 import { migrate } from '../../src/db/migrator';
 import { projectRoot } from '../../src/paths';
+import { TEST_AUDIT_SIGNING_KEY } from './signingKey';
 import {
   adminQuery,
   pgliteTemplateCachePath,
@@ -19,6 +20,7 @@ import {
 
 /** Builds the migrated template once per `jest` run; every test file copies it. */
 export default async function globalSetup(): Promise<void> {
+  process.env.AUDIT_SIGNING_KEY = TEST_AUDIT_SIGNING_KEY;
   const url = serverUrl();
   if (url) {
     const template = randomDbName('casebook_tpl');

@@ -19,7 +19,8 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, options: { buil
   const built = path.join(projectRoot, 'dist/src/server.js');
   const args = options.built && fs.existsSync(built) ? [built] : ['--import', 'tsx', path.join(projectRoot, 'src/server.ts')];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    // Its own anchor witness (in its DATA_DIR, unless the test names one): never the test file's.
+    env: { ...process.env, AUDIT_WITNESS_FILE: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     cwd: projectRoot,
   });
   let out = '';

@@ -65,7 +65,7 @@ export function templateKey(root: string): string {
     }
   };
   walk(path.join(root, 'src'));
-  files.push(...['package-lock.json', 'test/support/globalSetup.ts', 'test/support/testDatabase.ts'].map((f) => path.join(root, f)));
+  files.push(...['package-lock.json', 'test/support/globalSetup.ts', 'test/support/testDatabase.ts', 'test/support/signingKey.ts'].map((f) => path.join(root, f)));
   const hash = createHash('sha256').update(`${process.version}\0`);
   for (const file of files.sort()) {
     hash.update(`${path.relative(root, file)}\0`);

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { CALENDAR_DAY_KINDS, VIETNAM_PRELOADED_CALENDAR, type CalendarEntry } from '../../domain/holidays';
-import { systemActor } from '../../lib/context';
-import { auditAppendArgs, type AuditInput } from '../../models/AuditEvent';
+import { appendAuditV1, type AuditV1Event } from './lib/auditV1';
 import type { Migration } from './types';
 
 export const NAME = '0004-holiday-calendar';
@@ -142,10 +141,9 @@ export const up: Migration = async ({ context: sequelize }) => {
       ADD COLUMN provisional boolean NOT NULL DEFAULT false
   `);
 
-  const actor = systemActor('migration');
   const meta = { migration: NAME };
-  const audit = async (input: Omit<AuditInput, 'entityType' | 'actor' | 'meta'>) => {
-    await sequelize.query('SELECT audit_append($1, $2)', { bind: auditAppendArgs({ ...input, entityType: 'Holiday', actor, meta }) });
+  const audit = async (input: Omit<AuditV1Event, 'entityType' | 'actorLabel' | 'meta'>) => {
+    await appendAuditV1(sequelize, { ...input, entityType: 'Holiday', actorLabel: 'migration', meta });
   };
 
   const legacy = new Map(LEGACY_PRELOAD.map(([date, nameVi, nameEn]) => [date, { nameVi, nameEn }]));

@@ -1,5 +1,4 @@
-import { systemActor } from '../../lib/context';
-import { auditAppendArgs } from '../../models/AuditEvent';
+import { appendAuditV1 } from './lib/auditV1';
 import type { Migration } from './types';
 
 const OLD_DEFAULT = { periodDays: 90, match: ['customer', 'product', 'category'] };
@@ -26,13 +25,12 @@ export const up: Migration = async ({ context: sequelize }) => {
     { bind: [JSON.stringify(NEW_DEFAULT), JSON.stringify(OLD_DEFAULT)] },
   );
   if ((changed as unknown[]).length === 0) return;
-  const args = auditAppendArgs({
+  await appendAuditV1(sequelize, {
     action: 'setting.updated',
     entityType: 'Setting',
     entityId: 'recurrence',
     changes: { before: { value: OLD_DEFAULT }, after: { value: NEW_DEFAULT } },
-    actor: systemActor('migration'),
+    actorLabel: 'migration',
     meta: { migration: '0006-recurrence' },
   });
-  await sequelize.query('SELECT audit_append($1, $2)', { bind: args });
 };

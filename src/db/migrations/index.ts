@@ -8,6 +8,8 @@ import * as m0006 from './0006-recurrence';
 import * as m0007 from './0007-conditional-immutability';
 import * as m0008 from './0008-outbox';
 import * as m0009 from './0009-job-runs';
+import * as m0010 from './0010-audit-trail-v2';
+import * as m0011 from './0011-case-clocks';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -20,4 +22,6 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0007-conditional-immutability', up: m0007.up },
   { name: '0008-outbox', up: m0008.up },
   { name: '0009-job-runs', up: m0009.up },
+  { name: '0010-audit-trail-v2', up: m0010.up },
+  { name: '0011-case-clocks', up: m0011.up },
 ];

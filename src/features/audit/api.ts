@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Config } from '../../config';
+import { auditKeyring } from '../../audit/keys';
 import { verifyAuditTrail } from '../../commands/auditVerifier';
 import { boundToInstant } from '../../lib/dates';
 import { parse } from '../../lib/validate';
@@ -26,6 +27,11 @@ export function auditApi(config: Config): Router {
     const page = await listAuditEvents(auditFilter(req.query, config), (e) => e);
     const links = await auditLinks(page.items);
     res.json({ items: page.items.map((e) => presentAuditEvent(e, links)), nextCursor: page.nextCursor });
+  });
+
+  r.get('/audit-events/keys', (req, res) => {
+    authorize(req, 'read', 'AuditEvent');
+    res.json({ algorithm: 'Ed25519', keys: auditKeyring().trusted() });
   });
 
   r.get('/audit-events/verify', async (req, res) => {

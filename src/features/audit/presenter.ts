@@ -17,5 +17,6 @@ export function presentAuditEvent(e: AuditEvent, links?: AuditLinks) {
     requestId: e.requestId,
     ip: e.ip,
     chain: { key: e.chainKey, seq: e.seq, prevHash: e.prevHash, hash: e.hash },
+    signature: { keyId: e.keyId, value: e.signature, contentHash: e.contentHash, format: e.format },
   };
 }

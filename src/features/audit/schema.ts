@@ -47,8 +47,18 @@ export const AuditEventSchema = z
     requestId: z.string().nullable(),
     ip: z.string().nullable(),
     chain: z.object({ key: z.string(), seq: z.number().int(), prevHash: z.string(), hash: z.string() }),
+    signature: z
+      .object({ keyId: z.string(), value: z.string(), contentHash: z.string(), format: z.number().int() })
+      .openapi({ description: 'Ed25519 signature of the event body by the key `keyId` (see /api/v1/audit-events/keys); the content (actor label, ip, changes, meta) is covered by the salted `contentHash` and is null once disposal removed it' }),
   })
   .openapi('AuditEvent');
+
+export const AuditKeysSchema = z
+  .object({
+    algorithm: z.literal('Ed25519'),
+    keys: z.array(z.object({ keyId: z.string(), publicKey: z.string().openapi({ description: 'base64 of the raw 32-byte public key' }), current: z.boolean() })),
+  })
+  .openapi('AuditKeys');
 
 export const VerificationSchema = z
   .object({
@@ -56,6 +66,7 @@ export const VerificationSchema = z
     checked: z.number().int(),
     chains: z.number().int(),
     anchors: z.number().int(),
+    records: z.number().int().openapi({ description: 'records whose stored state was compared with the state their trail rebuilds' }),
     failures: z.array(z.object({ id: z.string(), reason: z.string() })),
   })
   .openapi('AuditVerification');
@@ -75,5 +86,13 @@ documentRoute({
   summary: 'Recompute every audit chain and anchor and report tampering (auditor)',
   tags: ['Audit'],
   response: { status: 200, schema: VerificationSchema },
+  problems: [403],
+});
+documentRoute({
+  method: 'get',
+  path: '/api/v1/audit-events/keys',
+  summary: 'The public keys that sign the audit trail, so an auditor verifies signatures without any secret (auditor)',
+  tags: ['Audit'],
+  response: { status: 200, schema: AuditKeysSchema },
   problems: [403],
 });

@@ -4,7 +4,7 @@ import type { Config } from '../../config';
 import { transitionCase } from '../../commands/caseTransitioner';
 import { intakeComplaint } from '../../commands/complaintIntaker';
 import { recordFirstReply, updateComplaint } from '../../commands/complaints';
-import { pendingClocks } from '../../domain/deadlines';
+import { pendingClocks } from '../../domain/clocks';
 import { RECURRENCE_FIELDS } from '../../domain/recurrence';
 import { FINISHED, type TransitionInput } from '../../domain/workflow';
 import { AppError, fieldError, type FieldError } from '../../lib/errors';
@@ -21,7 +21,7 @@ import { presentCustomer } from '../customers/presenter';
 import { formErrors, setFlash } from '../pages/locals';
 import { complaintFilter, transitionActor, visibleComplaint } from './api';
 import { blank, blankIntake, classification, EDIT_FIELDS, editValues, intakeCustomerOptions, intakeValues, isUuid, localInstant, newCustomerGiven, nowLocal, OPTIONS, parseIntake, renderEdit, renderIntake, type Form } from './entryForm';
-import { presentComplaint } from './presenter';
+import { clocksOf, presentComplaint } from './presenter';
 import { ComplaintListQuery, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
 import { caseClocks, contactChannelsFor, dueText, field, friendlierErrors, humanDuration, optionalField, transitionForms, versionField, type TransitionForm } from './view';
 import * as clock from '../../lib/clock';
@@ -51,7 +51,7 @@ function queueQuery(req: Request): Record<string, string> {
 
 function queueRow(c: Complaint, now: Date, t: Translate) {
   const p = presentComplaint(c, now);
-  const next = pendingClocks(c).sort((a, b) => a.due.getTime() - b.due.getTime())[0];
+  const next = pendingClocks({ status: c.status, clocks: clocksOf(c) }).sort((a, b) => a.due.getTime() - b.due.getTime())[0];
   return {
     ...p,
     next: next

@@ -1,11 +1,26 @@
-import type { Complaint, Customer } from '../../models';
+import { dueTimes, type ClockKind } from '../../domain/clocks';
+import type { CaseClock, Complaint, Customer } from '../../models';
 import * as clock from '../../lib/clock';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+/** The complaint's clock rows; every path that presents a complaint loads them (one query for a list page). */
+export function clocksOf(c: Complaint): CaseClock[] {
+  if (!c.clocks) throw new Error(`The clocks of complaint ${c.id} are not loaded`);
+  return c.clocks;
+}
+
+/** A clock every entry has from intake on. */
+function required(due: Record<ClockKind, Date | null>, kind: ClockKind, c: Complaint): string {
+  const at = due[kind];
+  if (!at) throw new Error(`Complaint ${c.id} has no ${kind} clock`);
+  return at.toISOString();
+}
+
 /** The entry as the API (and views, and the Excel log book) show it. `complaint.customer` must be loaded. */
 export function presentComplaint(c: Complaint, now = clock.now()) {
   const customer = c.customer as Customer;
+  const due = dueTimes(clocksOf(c));
   return {
     id: c.id,
     reference: c.reference,
@@ -34,11 +49,11 @@ export function presentComplaint(c: Complaint, now = clock.now()) {
     meetingRequired: c.meetingRequired,
     recurring: c.recurring,
     due: {
-      acknowledgeAt: c.dueAcknowledgeAt.toISOString(),
-      firstReplyAt: c.dueFirstReplyAt.toISOString(),
-      resolutionAt: c.dueResolutionAt.toISOString(),
-      stageAt: iso(c.dueStageAt),
-      negotiationStartAt: iso(c.dueNegotiationStartAt),
+      acknowledgeAt: required(due, 'acknowledge', c),
+      firstReplyAt: required(due, 'firstReply', c),
+      resolutionAt: required(due, 'resolution', c),
+      stageAt: iso(due.stage),
+      negotiationStartAt: iso(due.negotiationStart),
     },
     nextDueAt: iso(c.nextDueAt),
     overdue: Boolean(c.nextDueAt && c.nextDueAt.getTime() < now.getTime()),

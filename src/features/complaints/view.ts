@@ -2,7 +2,7 @@
  * Pure helpers for the complaint pages: human-readable clocks, the transition forms an edge needs,
  * and form-field plumbing. No database, no Express: the pages feed them and render the result.
  */
-import type { ClockName } from '../../domain/deadlines';
+import type { ClockKind } from '../../domain/clocks';
 import { CONTACT_CHANNELS, type ContactChannel } from '../../domain/entries';
 import { blockers, type CaseFacts, type Edge, type Stage } from '../../domain/workflow';
 import type { FieldError } from '../../lib/errors';
@@ -31,7 +31,7 @@ export function dueText(due: Date | string, now: Date, t: Translate): { overdue:
 export type ClockState = 'met' | 'met_late' | 'pending' | 'overdue' | 'paused' | 'stopped' | 'none';
 
 export interface ClockRow {
-  clock: ClockName;
+  clock: ClockKind;
   label: string;
   due: string | null;
   state: ClockState;
@@ -45,7 +45,7 @@ const FINISHED_STATUSES = ['closed', 'archived'];
 /** Every clock of a case with its due time, whether it was met (on time or late), and what remains. */
 export function caseClocks(c: ComplaintJson, now: Date, t: Translate): ClockRow[] {
   const finished = FINISHED_STATUSES.includes(c.status);
-  const row = (clock: ClockName, due: string | null, metAt: string | null, via: string | null, label = t(`clock.name.${clock}`)): ClockRow => {
+  const row = (clock: ClockKind, due: string | null, metAt: string | null, via: string | null, label = t(`clock.name.${clock}`)): ClockRow => {
     let state: ClockState;
     let stateText: string;
     if (!due) {

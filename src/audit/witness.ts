@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../paths';
+
+/**
+ * The anchors' witness outside the database: an append-only file with one JSON line per anchor
+ * (`AUDIT_WITNESS_FILE`, default `DATA_DIR/audit-witness.jsonl`). A database superuser who deletes
+ * or rewrites anchors cannot reach it; the verifier compares every line with the database. Point
+ * it at storage the database host cannot write (a mounted share, a WORM bucket's sync folder) and
+ * share one file between instances; see docs/ARCHITECTURE.md "Audit trail".
+ */
+export interface WitnessLine {
+  anchor: number;
+  createdAt: string;
+  fromXid: string;
+  toXid: string;
+  eventCount: number;
+  hash: string;
+  keyId: string;
+  signature: string;
+}
+
+let configured: string | undefined;
+
+export function setWitnessFile(file: string | undefined): void {
+  configured = file;
+}
+
+export function witnessFile(): string {
+  if (configured) return configured;
+  if (process.env.AUDIT_WITNESS_FILE) return path.resolve(projectRoot, process.env.AUDIT_WITNESS_FILE);
+  return path.join(path.resolve(projectRoot, process.env.DATA_DIR || './data'), 'audit-witness.jsonl');
+}
+
+/** Appends one line and flushes it to disk before returning. */
+export function appendWitness(line: WitnessLine): void {
+  const file = witnessFile();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a', 0o640);
+  try {
+    fs.writeSync(fd, `${JSON.stringify(line)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Every line of the witness; a line that does not parse is returned as `{ error }` with its number. */
+export function readWitness(): Array<{ line: number; entry?: WitnessLine; error?: string }> {
+  const file = witnessFile();
+  if (!fs.existsSync(file)) return [];
+  const out: Array<{ line: number; entry?: WitnessLine; error?: string }> = [];
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      if (!text.trim()) return;
+      try {
+        const entry = JSON.parse(text) as WitnessLine;
+        if (typeof entry.anchor !== 'number' || typeof entry.hash !== 'string') throw new Error('not an anchor line');
+        out.push({ line: i + 1, entry });
+      } catch (err) {
+        out.push({ line: i + 1, error: (err as Error).message });
+      }
+    });
+  return out;
+}

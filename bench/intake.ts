@@ -389,7 +389,7 @@ export async function run(): Promise<void> {
     const at4 = api.get(4);
     if (at4) {
       const ratio = med(at4, 'perSecond') / baseRate;
-      console.log(`\ntarget: API intake ≥ 50 % of raw baseline at 4 clients: ${(ratio * 100).toFixed(0)} % → ${ratio >= 0.5 ? 'met' : 'MISSED'}`);
+      console.log(`\ntarget (issue 8): API intake ≥ 60 % of raw baseline at 4 clients: ${(ratio * 100).toFixed(0)} % → ${ratio >= 0.6 ? 'met' : 'MISSED'}`);
       console.log(`target: p99 < 100 ms at 4 clients: ${ms(med(at4, 'p99'))} → ${med(at4, 'p99') < 100 ? 'met' : 'MISSED'}`);
     }
 

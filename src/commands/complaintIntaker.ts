@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Model } from 'sequelize';
 import { sequelize, transaction } from '../db';
 import { intakeClocks, nextDueAt } from '../domain/clocks';
 import { legalClocks, stageDueAt } from '../domain/deadlines';
@@ -9,7 +9,7 @@ import { RECURRENCE_FIELDS, type RecurrenceCriterion } from '../domain/recurrenc
 import { badRequest, fieldError, validationFailed, type FieldError } from '../lib/errors';
 import { CaseClock, Complaint, ComplaintStage, Customer } from '../models';
 import type { Recurrence, RecurrenceMatch } from '../models/Complaint';
-import { insertAudited } from '../models/audited';
+import { insertAudited, prepareInsert, type PreparedInsert } from '../models/audited';
 import { clockContext, recurrenceSetting, stageTarget } from '../queries/policy';
 import { entryReceivedEffect } from '../outbox/entryReceived';
 import { enqueue } from '../outbox/outbox';
@@ -142,17 +142,32 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
     }
 
     const year = DateTime.fromJSDate(receivedAt, { zone }).year;
-    const number = await takeNumber(input.kind, year);
-    const reference = formatReference(input.kind, year, number);
     const clocks = intakeClocks(receivedAt, dueAcknowledgeAt, legal);
-    // Built in JS and written with their audit events in one statement: the counter's row lock,
-    // taken just above, is held for that one round trip and the commit, nothing more.
+    // Everything that does not depend on the log-book number is built and its audit event signed
+    // before the number is taken: the counter's row lock is then held for the complaint's own
+    // event, one statement and the commit.
+    const stage = ComplaintStage.build({
+      complaintId: id,
+      stage: 'intake',
+      round: 1,
+      enteredAt: receivedAt,
+      enteredBy: actor.userId,
+      exitedAt: null,
+      exitedBy: null,
+      targetMinutes: intakeTarget.minutes,
+      slaMode: intakeTarget.mode,
+      dueAt: dueAcknowledgeAt,
+      note: null,
+      reason: null,
+    });
+    const clockRows = clocks.map((c) => CaseClock.build({ complaintId: id, ...c }));
+    const records: PreparedInsert[] = [stage, ...clockRows].map((r) => prepareInsert<Model>(r));
     const built = Complaint.build({
       id,
-      reference,
+      reference: '',
       kind: input.kind,
       refYear: year,
-      refNumber: number,
+      refNumber: 0,
       heldStatus: null,
       customerId: customer.id,
       channel: input.channel,
@@ -189,25 +204,17 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       stageEnteredAt: receivedAt,
       assigneeId: input.assigneeId ?? null,
       createdBy: actor.userId,
+      searchText: '',
+    });
+
+    const number = await takeNumber(input.kind, year);
+    const reference = formatReference(input.kind, year, number);
+    built.set({
+      reference,
+      refNumber: number,
       searchText: complaintSearchText({ reference, subject: input.subject, description: input.description }, customer.name),
     });
-    const stage = ComplaintStage.build({
-      complaintId: built.id,
-      stage: 'intake',
-      round: 1,
-      enteredAt: receivedAt,
-      enteredBy: actor.userId,
-      exitedAt: null,
-      exitedBy: null,
-      targetMinutes: intakeTarget.minutes,
-      slaMode: intakeTarget.mode,
-      dueAt: dueAcknowledgeAt,
-      note: null,
-      reason: null,
-    });
-    // The clocks go in the same statement as the entry and its stage visit.
-    const clockRows = clocks.map((c) => CaseClock.build({ complaintId: id, ...c }));
-    const [complaint] = (await insertAudited([built, stage, ...clockRows])) as [Complaint, ...unknown[]];
+    const [complaint] = (await insertAudited<Model>([prepareInsert<Model>(built), ...records])) as [Complaint, ...unknown[]];
     complaint.customer = customer;
     complaint.clocks = clockRows;
     return complaint;

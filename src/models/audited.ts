@@ -1,4 +1,4 @@
-import type { Model, ModelStatic, Transaction } from 'sequelize';
+import { Model, type ModelStatic, type Transaction } from 'sequelize';
 import { auditAppendArgs, auditTransaction, recordAudit, type AuditInput } from './AuditEvent';
 
 /** What the verifier needs to replay an audited model's rows from their trail. */
@@ -125,43 +125,66 @@ export function audited(model: ModelStatic<Model>, options: AuditOptions = {}): 
   model.addHook('beforeBulkDestroy', 'audit', rowByRow);
 }
 
+/** A built row of an audited model with its INSERT values and its signed `created` event, ready for `insertAudited`. */
+export interface PreparedInsert<M extends Model = Model> {
+  row: M;
+  table: string;
+  columns: string;
+  record: string;
+  args: string[];
+}
+
+/**
+ * Everything `insertAudited` needs for one row, computed now: its column values and its signed
+ * `created` event. Intake prepares the rows that do not depend on the log-book number before it
+ * takes the number, so the counter's lock is held for as little JavaScript as possible.
+ */
+export function prepareInsert<M extends Model>(row: M, options: AuditSaveOptions = {}): PreparedInsert<M> {
+  const model = row.constructor as ModelStatic<M>;
+  const created = creationEvents.get(model as ModelStatic<Model>);
+  if (!created) throw new Error(`${model.name} is not audited`);
+  const attributes = model.getAttributes() as Record<string, { field?: string }>;
+  const now = new Date();
+  if ('createdAt' in attributes) row.set('createdAt' as never, now as never);
+  if ('updatedAt' in attributes) row.set('updatedAt' as never, now as never);
+  const values = row.get({ plain: true }) as Record<string, unknown>;
+  const record: Record<string, unknown> = {};
+  for (const [name, def] of Object.entries(attributes)) if (values[name] !== undefined) record[def.field ?? name] = values[name];
+  return {
+    row,
+    table: model.getTableName() as string,
+    columns: Object.keys(record).map((c) => `"${c}"`).join(', '),
+    record: JSON.stringify(record),
+    args: auditAppendArgs(created(row as unknown as AnyModel, options)),
+  };
+}
+
 /**
  * Inserts freshly built rows of audited models and appends their `created` events — the same
  * events the hooks write — in ONE statement (one data-modifying CTE per row, then one
  * `audit_append` per row). For the hottest write paths (intake): Sequelize's `create` costs a round
  * trip per row and per event plus ~1 ms of JavaScript each, and every round trip is time a
- * row lock taken before (a gapless counter's) stays held. Timestamps are set here; every other
- * column must be given or have a model default (columns the model does not know keep the table's
- * defaults). Returns the same instances, marked as persisted.
+ * row lock taken before (a gapless counter's) stays held. Timestamps are set here (or when the
+ * row was prepared); every other column must be given or have a model default (columns the model
+ * does not know keep the table's defaults). Returns the same instances, marked as persisted.
  */
-export async function insertAudited<M extends Model>(rows: M[], options: { transaction?: Transaction | null } & AuditSaveOptions = {}): Promise<M[]> {
-  if (rows.length === 0) return rows;
+export async function insertAudited<M extends Model>(
+  rows: Array<M | PreparedInsert<M>>,
+  options: { transaction?: Transaction | null } & AuditSaveOptions = {},
+): Promise<M[]> {
+  if (rows.length === 0) return [];
+  const transaction = auditTransaction({ action: 'insert' }, options.transaction);
+  const prepared = rows.map((r) => (r instanceof Model ? prepareInsert(r, options) : r));
   const bind: unknown[] = [];
   const param = (v: unknown) => `$${bind.push(v)}`;
-  const ctes: string[] = [];
-  const events: string[] = [];
-  const now = new Date();
-  const transaction = auditTransaction({ action: 'insert' }, options.transaction);
-  rows.forEach((row, i) => {
-    const model = row.constructor as ModelStatic<M>;
-    const created = creationEvents.get(model as ModelStatic<Model>);
-    if (!created) throw new Error(`${model.name} is not audited`);
-    const attributes = model.getAttributes() as Record<string, { field?: string }>;
-    if ('createdAt' in attributes) row.set('createdAt' as never, now as never);
-    if ('updatedAt' in attributes) row.set('updatedAt' as never, now as never);
-    const values = row.get({ plain: true }) as Record<string, unknown>;
-    const record: Record<string, unknown> = {};
-    for (const [name, def] of Object.entries(attributes)) if (values[name] !== undefined) record[def.field ?? name] = values[name];
-    const table = model.getTableName() as string;
-    const columns = Object.keys(record).map((c) => `"${c}"`).join(', ');
-    ctes.push(`i${i} AS (INSERT INTO "${table}" (${columns}) SELECT ${columns} FROM json_populate_record(NULL::"${table}", ${param(JSON.stringify(record))}::json))`);
-    const args = auditAppendArgs(created(row as unknown as AnyModel, options));
-    events.push(`audit_append(${args.map(param).join(', ')})`);
-  });
-  const sequelize = (rows[0].constructor as ModelStatic<M>).sequelize!;
+  const ctes = prepared.map(
+    (p, i) => `i${i} AS (INSERT INTO "${p.table}" (${p.columns}) SELECT ${p.columns} FROM json_populate_record(NULL::"${p.table}", ${param(p.record)}::json))`,
+  );
+  const events = prepared.map((p) => `audit_append(${p.args.map(param).join(', ')})`);
+  const sequelize = (prepared[0].row.constructor as ModelStatic<M>).sequelize!;
   await sequelize.query(`WITH ${ctes.join(', ')} SELECT ${events.join(', ')}`, { bind, transaction });
   // Leave each instance as `save` leaves a created one: stored values, nothing changed, not new.
-  for (const row of rows) {
+  for (const { row } of prepared) {
     const stored = row as unknown as { _previousDataValues: Record<string, unknown> };
     for (const [field, value] of Object.entries(row.get({ plain: true }) as Record<string, unknown>)) {
       stored._previousDataValues[field] = value;
@@ -169,5 +192,5 @@ export async function insertAudited<M extends Model>(rows: M[], options: { trans
     }
     row.isNewRecord = false;
   }
-  return rows;
+  return prepared.map((p) => p.row);
 }

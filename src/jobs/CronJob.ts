@@ -71,6 +71,12 @@ export abstract class CronJob {
   abstract readonly schedule: string;
   /** How many finished runs the table keeps for this job. */
   readonly keepRuns: number = 100;
+  /**
+   * A run still `running` this long after it started belongs to an instance that stopped (a crash,
+   * a kill): the job's next run records it as failed ("abandoned"), so it never shows as running
+   * forever. The next tick does its work — every job is written to catch up.
+   */
+  readonly abandonedAfterMs: number = 60 * 60_000;
 
   abstract perform(ctx: JobContext): Promise<unknown>;
 
@@ -80,13 +86,26 @@ export abstract class CronJob {
     return runWithContext(systemContext(`job:${this.name}`), async () => {
       let runId: number;
       try {
-        const claimed = await transaction(() =>
-          sequelize().query<{ id: number }>(
+        const now = clock.now();
+        const claimed = await transaction(async () => {
+          await sequelize().query(
+            `UPDATE job_runs SET status = 'failed', finished_at = :now, error = :error
+              WHERE job = :job AND status = 'running' AND started_at < :before`,
+            {
+              replacements: {
+                job: this.name,
+                now,
+                before: new Date(now.getTime() - this.abandonedAfterMs),
+                error: `abandoned: no outcome ${Math.round(this.abandonedAfterMs / 60_000)} minutes after it started (the instance running it stopped)`,
+              },
+            },
+          );
+          return sequelize().query<{ id: number }>(
             `INSERT INTO job_runs (job, tick, status, started_at) VALUES (:job, :tick, 'running', :now)
              ON CONFLICT (job, tick) DO NOTHING RETURNING id`,
-            { replacements: { job: this.name, tick, now: clock.now() }, type: QueryTypes.SELECT },
-          ),
-        );
+            { replacements: { job: this.name, tick, now }, type: QueryTypes.SELECT },
+          );
+        });
         if (claimed.length === 0) return { ran: false };
         runId = Number(claimed[0].id);
       } catch (err) {

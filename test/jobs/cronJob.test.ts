@@ -39,6 +39,21 @@ beforeAll(async () => {
 });
 
 describe('CronJob', () => {
+  it('records a run left running by a stopped instance as abandoned at the job’s next run, and leaves a recent one alone', async () => {
+    const now = useFixedClock('2026-05-06T08:00:00Z');
+    await sequelize().query(
+      `INSERT INTO job_runs (job, tick, status, started_at) VALUES
+         ('crashy', '2026-05-06T06:00:00Z', 'running', '2026-05-06T06:00:00Z'),
+         ('crashy', '2026-05-06T07:50:00Z', 'running', '2026-05-06T07:50:00Z')`,
+    );
+    const job = new TestJob('crashy');
+    expect((await job.run(tickOf(now))).ran).toBe(true);
+    const runs = await runsOf('crashy');
+    expect(runs.map((r) => r.status)).toEqual(['failed', 'running', 'succeeded']);
+    expect(runs[0].error).toMatch(/^abandoned: no outcome 60 minutes after it started/);
+    expect(runs[0].finished_at).toEqual(now);
+  });
+
   it('runs a tick once when two instances run it at the same time: one perform, one run row', async () => {
     const tick = new Date('2026-05-04T03:10:00Z');
     const work = async (ctx: JobContext) => {

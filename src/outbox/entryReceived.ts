@@ -4,6 +4,7 @@ import { DEFAULT_LANG, isLang, translator } from '../lib/i18n';
 import { z } from '../lib/zod';
 import { registerOutboxKind } from './kinds';
 import type { Effect } from './outbox';
+import { recordAcknowledgmentSent } from '../commands/acknowledgment';
 
 export const ENTRY_RECEIVED = 'entry.received';
 
@@ -57,5 +58,9 @@ registerOutboxKind(ENTRY_RECEIVED, {
       sender: senderName,
     };
     return { subject: t('mail.entryReceived.subject', values), text: t('mail.entryReceived.body', values), toName: p.customerName };
+  },
+  // Sent is acknowledged: the entry records the e-mail and its time.
+  async onSent({ id, complaintId, sentAt }) {
+    if (complaintId) await recordAcknowledgmentSent(complaintId, sentAt, id);
   },
 });

@@ -18,6 +18,19 @@ export interface RenderContext {
 export interface OutboxKind {
   /** Turns the stored payload into the message; throws on a payload it cannot read (the row fails, visibly). */
   render(payload: unknown, context: RenderContext): RenderedMail;
+  /**
+   * What the case records once the message is known to be sent (the acknowledgment's time), in a
+   * transaction of its own after the row is marked sent. A failure is logged; the message is never
+   * sent again for it.
+   */
+  onSent?(message: SentMessage): Promise<void>;
+}
+
+export interface SentMessage {
+  id: string;
+  complaintId: string | null;
+  recipient: string;
+  sentAt: Date;
 }
 
 const kinds = new Map<string, OutboxKind>();

@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
-import { sequelize } from '../db';
+import { sequelize, transaction } from '../db';
+import * as clock from '../lib/clock';
+import { describeError } from '../lib/errorHandler';
 import { runWithContext, systemContext } from '../lib/context';
 import { logger } from '../lib/logger';
 import { outboxKind } from './kinds';
@@ -36,9 +38,10 @@ interface Claimed {
   payload: unknown;
   attempts: number;
   reference: string | null;
+  complaintId: string | null;
 }
 
-type Outcome = { id: string; ok: true; info: string } | { id: string; ok: false; error: string; attempts: number };
+type Outcome = { id: string; ok: true; info: string; row: Claimed } | { id: string; ok: false; error: string; attempts: number };
 
 export const OUTBOX_DEFAULTS = {
   batchSize: 10,
@@ -157,6 +160,7 @@ export class OutboxWorker {
       if (rows.length === 0) return 0;
       const outcomes = await Promise.all(rows.map((row) => this.deliver(row)));
       await this.record(outcomes);
+      await this.afterSent(outcomes);
       return rows.length;
     });
   }
@@ -173,7 +177,8 @@ export class OutboxWorker {
        UPDATE outbox o SET status = 'sending', claimed_by = $1, claimed_until = now() + $3 * interval '1 millisecond',
          attempts = o.attempts + 1, last_attempt_at = now()
        FROM (SELECT id FROM due UNION ALL SELECT id FROM abandoned) c WHERE o.id = c.id
-       RETURNING o.id, o.kind, o.recipient, o.payload, o.attempts, (SELECT e.reference FROM complaints e WHERE e.id = o.complaint_id) AS reference`,
+       RETURNING o.id, o.kind, o.recipient, o.payload, o.attempts, o.complaint_id AS "complaintId",
+         (SELECT e.reference FROM complaints e WHERE e.id = o.complaint_id) AS reference`,
       { bind: [this.id, this.options.batchSize, this.options.leaseMs], type: QueryTypes.SELECT, transaction: null },
     );
   }
@@ -185,11 +190,26 @@ export class OutboxWorker {
       const mail = kind.render(row.payload, { timezone: this.options.timezone, senderName: this.options.senderName, reference: row.reference });
       const { info } = await this.options.mailer.send({ id: row.id, to: { name: mail.toName, address: row.recipient }, subject: mail.subject, text: mail.text, html: mail.html });
       logger.info('outbox message sent', { id: row.id, kind: row.kind, attempt: row.attempts });
-      return { id: row.id, ok: true, info };
+      return { id: row.id, ok: true, info, row };
     } catch (err) {
       const error = describeFailure(err);
       logger.warn('outbox message not sent', { id: row.id, kind: row.kind, attempt: row.attempts, error });
       return { id: row.id, ok: false, error, attempts: row.attempts };
+    }
+  }
+
+  /** Lets each sent message's kind record what its sending means for the case (kinds.ts `onSent`). */
+  private async afterSent(outcomes: Outcome[]): Promise<void> {
+    const sentAt = clock.now();
+    for (const o of outcomes) {
+      if (!o.ok) continue;
+      const kind = outboxKind(o.row.kind);
+      if (!kind?.onSent) continue;
+      try {
+        await transaction(() => kind.onSent!({ id: o.id, complaintId: o.row.complaintId, recipient: o.row.recipient, sentAt }));
+      } catch (err) {
+        logger.error('outbox message sent, but what it means for the case could not be recorded', { id: o.id, kind: o.row.kind, ...describeError(err) });
+      }
     }
   }
 

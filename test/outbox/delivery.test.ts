@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { sequelize, transaction } from '../../src/db';
+import { AuditEvent, CaseClock, Complaint } from '../../src/models';
 import { intakeComplaint } from '../../src/commands/complaintIntaker';
 import { ENTRY_RECEIVED } from '../../src/outbox/entryReceived';
 import { smtpMailer, type Mailer } from '../../src/outbox/mailer';
@@ -95,6 +96,34 @@ describe('the acknowledgment at intake', () => {
     expect(row).toMatchObject({ kind: 'entry.received', status: 'sent', attempts: 1, recipient: 'ngoc.tran@example.vn', dedupe_key: `entry.received:${res.body.id}:ngoc.tran@example.vn` });
     expect(mail.outboxId).toBe(row.id);
     expect(mail.headers['message-id']).toBe(`<outbox-${row.id}@casebook.example>`);
+  });
+
+  it('once sent, records the entry as acknowledged by e-mail at the send time, meets its acknowledgment clock, audited as the system', async () => {
+    peer = await startSmtpPeer();
+    startWorker(peer.url);
+    const { auth } = await signedIn(['intake']);
+    const customer = await buildCustomer({ email: 'xac.nhan@example.vn' });
+    const res = await t.request().post('/api/v1/complaints').set(auth).send(entryBody(customer.id));
+    expect(res.status).toBe(201);
+    expect(res.body.acknowledgedAt ?? null).toBeNull();
+    await peer.waitFor(1, 5_000);
+    const entry = await eventually(async () => {
+      const c = await Complaint.findByPk(res.body.id);
+      return c?.acknowledgedAt ? c : null;
+    });
+    const [row] = await rows('complaint_id = $1', [res.body.id]);
+    expect(row.status).toBe('sent');
+    expect(entry.acknowledgedVia).toBe('email');
+    expect(Math.abs(entry.acknowledgedAt!.getTime() - row.sent_at!.getTime())).toBeLessThan(5_000);
+    const clock = await CaseClock.findOne({ where: { complaintId: entry.id, kind: 'acknowledge' } });
+    // entryBody's receipt is 2 Nov 10:00: an acknowledgment sent now is past its 1-hour target.
+    expect(clock).toMatchObject({ metAt: entry.acknowledgedAt, outcome: 'missed' });
+    const event = await AuditEvent.findOne({ where: { complaintId: entry.id, action: 'complaint.acknowledged' } });
+    expect(event).toMatchObject({ actorId: null, actorRoles: ['system'] });
+    expect(event!.meta).toEqual({ via: 'email', outboxId: row.id });
+    // The API shows it, and leaving intake needs no acknowledgment of its own any more.
+    const shown = await t.request().get(`/api/v1/complaints/${entry.id}`).set(auth);
+    expect(shown.body.acknowledgedAt).toBe(entry.acknowledgedAt!.toISOString());
   });
 
   it('is not queued for feedback, nor for a customer without an address', async () => {

@@ -29,6 +29,7 @@ const envSchema = z.object({
   AUDIT_SIGNING_KEY: z.string().optional(),
   AUDIT_TRUSTED_KEYS: z.string().optional(),
   AUDIT_WITNESS_FILE: z.string().optional(),
+  AUDIT_WITNESS_EMAIL: z.string().optional(),
 });
 
 export interface Config {
@@ -59,6 +60,8 @@ export interface Config {
   auditTrustedKeys: string[];
   /** The anchors' append-only witness file outside the database. */
   auditWitnessFile: string;
+  /** Auditors who also receive each anchor by e-mail, through the outbox. */
+  auditWitnessEmail: string[];
 }
 
 export class ConfigError extends Error {}
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditWitnessFile: e.AUDIT_WITNESS_FILE
       ? path.resolve(projectRoot, e.AUDIT_WITNESS_FILE)
       : path.join(path.resolve(projectRoot, e.DATA_DIR), 'audit-witness.jsonl'),
+    auditWitnessEmail: checkWitnessEmail(e.AUDIT_WITNESS_EMAIL),
   };
 }
 
@@ -140,6 +144,14 @@ function checkMailFrom(value: string): string {
     throw new ConfigError(`Invalid configuration:\n  MAIL_FROM: not an e-mail address: "${value}" (e.g. Casebook <no-reply@example.vn>)`);
   }
   return value.trim();
+}
+
+/** AUDIT_WITNESS_EMAIL: bare addresses, comma-separated. */
+function checkWitnessEmail(value: string | undefined): string[] {
+  const addresses = (value ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = addresses.filter((a) => !/^[^\s@<>",]+@[^\s@<>",]+$/.test(a));
+  if (bad.length) throw new ConfigError(`Invalid configuration:\n  AUDIT_WITNESS_EMAIL: not an e-mail address: ${bad.map((b) => `"${b}"`).join(', ')}`);
+  return addresses;
 }
 
 function isValidZone(zone: string): boolean {

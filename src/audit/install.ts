@@ -1,9 +1,11 @@
 import { ConfigError, type Config } from '../config';
 import { AuditKeyError, loadKeyring, setAuditKeyring } from './keys';
-import { setWitnessFile } from './witness';
+import { setWitnessFile, setWitnessMail } from './witness';
 
 /** Installs the configured signing key and witness file for this process (server and CLI start). */
-export function installAuditKeys(config: Pick<Config, 'auditSigningKey' | 'auditTrustedKeys' | 'auditWitnessFile' | 'dataDir' | 'env'>): void {
+export function installAuditKeys(
+  config: Pick<Config, 'auditSigningKey' | 'auditTrustedKeys' | 'auditWitnessFile' | 'auditWitnessEmail' | 'dataDir' | 'env'>,
+): void {
   try {
     setAuditKeyring(
       loadKeyring({ signingKey: config.auditSigningKey, trustedKeys: config.auditTrustedKeys, dataDir: config.dataDir, production: config.env === 'production' }),
@@ -13,4 +15,5 @@ export function installAuditKeys(config: Pick<Config, 'auditSigningKey' | 'audit
     throw err;
   }
   setWitnessFile(config.auditWitnessFile);
+  setWitnessMail(config.auditWitnessEmail);
 }

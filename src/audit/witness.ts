@@ -64,3 +64,15 @@ export function readWitness(): Array<{ line: number; entry?: WitnessLine; error?
     });
   return out;
 }
+
+let mailRecipients: string[] | undefined;
+
+/** Auditors who also receive each anchor by e-mail (`AUDIT_WITNESS_EMAIL`, comma-separated); none by default. */
+export function setWitnessMail(recipients: string[] | undefined): void {
+  mailRecipients = recipients;
+}
+
+export function witnessMail(): string[] {
+  if (mailRecipients) return mailRecipients;
+  return (process.env.AUDIT_WITNESS_EMAIL ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+}

@@ -1,6 +1,8 @@
 import { QueryTypes } from 'sequelize';
 import { auditKeyring } from '../audit/keys';
-import { appendWitness } from '../audit/witness';
+import { appendWitness, witnessMail } from '../audit/witness';
+import { anchorMailEffects } from '../outbox/auditAnchorMail';
+import { enqueue } from '../outbox/outbox';
 import { sequelize, transaction } from '../db';
 import { anchorHash, anchorSigningMessage } from '../domain/auditChain';
 import { ZERO_HASH } from '../domain/canonical';
@@ -46,7 +48,11 @@ export async function anchorAuditTrail(): Promise<AnchorResult | null> {
        RETURNING id, created_at AS "createdAt"`,
       { replacements: { ...fields, hash, keyId: keyring.keyId, signature }, type: QueryTypes.SELECT },
     );
-    return { id: row.id, createdAt: new Date(row.createdAt), fromXid, toXid: xmin, eventCount: count, hash, keyId: keyring.keyId, signature };
+    const anchor = { id: row.id, createdAt: new Date(row.createdAt), fromXid, toXid: xmin, eventCount: count, hash, keyId: keyring.keyId, signature };
+    // The auditors' copy by e-mail, if configured: in this transaction, sent once it commits.
+    const witness = { anchor: anchor.id, createdAt: anchor.createdAt.toISOString(), fromXid, toXid: xmin, eventCount: count, hash, keyId: keyring.keyId, signature };
+    for (const effect of anchorMailEffects(witness, witnessMail())) await enqueue(effect);
+    return anchor;
   });
   if (!anchor) return null;
   // After the commit: a witness line always names an anchor that exists.

@@ -10,6 +10,7 @@ import { outboxKind } from './kinds';
 import { fromName, mailerFor, type Mailer } from './mailer';
 import { outboxSignal, WAKE } from './outbox';
 import './entryReceived';
+import './auditAnchorMail';
 
 export interface OutboxWorkerOptions {
   mailer: Mailer;

@@ -11,7 +11,9 @@ import { AuditEvent, Complaint } from '../../src/models';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { anchorAuditTrail } from '../../src/commands/auditAnchorer';
 import { disposeCaseContent } from '../../src/commands/disposal';
-import { readWitness, witnessFile } from '../../src/audit/witness';
+import { readWitness, setWitnessMail, witnessFile } from '../../src/audit/witness';
+import { outboxKind } from '../../src/outbox/kinds';
+import '../../src/outbox/auditAnchorMail';
 import { auditKeyring, keyringFrom, generateSigningKeyPem } from '../../src/audit/keys';
 import { contentHash, eventHash } from '../../src/domain/auditChain';
 
@@ -109,6 +111,27 @@ describe('the audit trail against the database superuser', () => {
     await asSuperuser(`DELETE FROM audit_events WHERE complaint_id = $1 AND seq > 1`, [c.id]);
     const report = await findings();
     expect(report).toContainEqual({ id: `anchor:${anchorId}`, reason: expect.stringMatching(/witness outside the database recorded this anchor, but the database no longer has it/) });
+  });
+
+  it('mails each anchor to the auditors named in AUDIT_WITNESS_EMAIL, through the outbox, with the witness line', async () => {
+    setWitnessMail(['kiemtoan@example.vn', 'auditor@example.com']);
+    try {
+      await buildComplaint();
+      const anchorId = await anchorNow();
+      const mails = await sequelize().query<{ recipient: string; payload: { anchor: number; hash: string }; dedupe_key: string }>(
+        `SELECT recipient, payload, dedupe_key FROM outbox WHERE kind = 'audit.anchor' ORDER BY recipient`,
+        { type: QueryTypes.SELECT },
+      );
+      const line = readWitness().find((w) => w.entry?.anchor === anchorId)!.entry!;
+      expect(mails.map((m) => m.recipient)).toEqual(['auditor@example.com', 'kiemtoan@example.vn']);
+      for (const m of mails) expect(m.payload).toEqual(line);
+      expect(mails[0].dedupe_key).toBe(`audit.anchor:anchor-${anchorId}:auditor@example.com`);
+      const rendered = outboxKind('audit.anchor')!.render(mails[0].payload, { timezone: 'Asia/Ho_Chi_Minh', senderName: 'Casebook', reference: null });
+      expect(rendered.subject).toContain(`#${anchorId}`);
+      expect(rendered.text).toContain(JSON.stringify(line));
+    } finally {
+      setWitnessMail(undefined);
+    }
   });
 
   it('reports an anchor rewritten in the database (re-signed by no trusted key)', async () => {

@@ -35,6 +35,15 @@ describe('the audit signing key', () => {
     expect(() => loadConfig(withoutKey)).toThrow(/AUDIT_SIGNING_KEY: required in production.*audit:keygen/s);
   });
 
+  it('reads the auditors who receive each anchor by e-mail, and refuses what is not an address', () => {
+    expect(loadConfig({ NODE_ENV: 'development', AUDIT_WITNESS_EMAIL: ' kiemtoan@example.vn, auditor@example.com ,' }).auditWitnessEmail).toEqual([
+      'kiemtoan@example.vn',
+      'auditor@example.com',
+    ]);
+    expect(loadConfig({ NODE_ENV: 'development' }).auditWitnessEmail).toEqual([]);
+    expect(() => loadConfig({ NODE_ENV: 'development', AUDIT_WITNESS_EMAIL: 'kiemtoan@example.vn, not-an-address' })).toThrow(/AUDIT_WITNESS_EMAIL: not an e-mail address: "not-an-address"/);
+  });
+
   it('refuses a key that is not an Ed25519 private key as a configuration error', () => {
     const config = loadConfig({ NODE_ENV: 'development', AUDIT_SIGNING_KEY: 'bm90IGEga2V5' });
     expect(() => installAuditKeys(config)).toThrow(ConfigError);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../src/db';
 import { foldText } from '../src/domain/entries';
-import { presentComplaint } from '../src/features/complaints/presenter';
+import { presentComplaint } from '../src/presenters/complaints';
 import { defineAbilityFor } from '../src/policies/ability';
 import { listComplaints, type ComplaintFilter } from '../src/queries/complaints';
 import { RARE_TERM } from './corpus';

@@ -1,8 +1,10 @@
 /**
  * Template of the feedback log book "Sổ theo dõi phản hồi khách hàng" (Excel): its title, its
- * columns in order with their headers, widths and cell kinds. The headers are fixed Vietnamese
- * (PRODUCT.md); `?lang=en` gives an English copy for foreign auditors, whose strings live here
- * too. The words for the codes the entries carry are the UI's (the locale files), never a copy.
+ * columns in order with their widths and cell kinds. The headers are fixed Vietnamese
+ * (PRODUCT.md); `?lang=en` gives an English copy for foreign auditors. Every label — the column
+ * headers, the on-time words and the words for the codes the entries carry — is the UI's, from
+ * the locale files (`reports.feedbackLog.column.*`, `reports.feedbackLog.timeliness.*`, `enum.*`,
+ * `stage.*`), never a copy.
  *
  * The writer (src/features/reports/feedbackLog.ts) owns the layout mechanics — title rows,
  * frozen header, filter, streaming; this file owns what the document says.
@@ -31,14 +33,18 @@ function words(lang: ReportLang) {
     category: (c: Category) => t(`enum.category.${c}`),
     severity: (s: Severity) => t(`enum.severity.${s}`),
     stage: (s: Stage) => t(`stage.${s}`),
+    column: (key: string) => t(`reports.feedbackLog.column.${key}`),
+    timeliness: (x: Timeliness) => t(`reports.feedbackLog.timeliness.${x}`),
   };
 }
 const WORDS: Record<ReportLang, ReturnType<typeof words>> = { vi: words('vi'), en: words('en') };
 
-export const TIMELINESS_LABELS: Words<Timeliness> = {
-  vi: { on_time: 'Đúng hạn', late: 'Trễ hạn', in_progress: 'Đang xử lý', overdue: 'Quá hạn' },
-  en: { on_time: 'On time', late: 'Late', in_progress: 'In progress', overdue: 'Overdue' },
-};
+const TIMELINESS: readonly Timeliness[] = ['on_time', 'late', 'in_progress', 'overdue'];
+const timelinessIn = (lang: ReportLang) => Object.fromEntries(TIMELINESS.map((x) => [x, WORDS[lang].timeliness(x)])) as Record<Timeliness, string>;
+export const TIMELINESS_LABELS: Words<Timeliness> = { vi: timelinessIn('vi'), en: timelinessIn('en') };
+
+/** A column's header in both languages of the book. */
+const heading = (key: string): Record<ReportLang, string> => ({ vi: WORDS.vi.column(key), en: WORDS.en.column(key) });
 
 /** Texts around the table. */
 export const TEXT = {
@@ -112,28 +118,28 @@ function resultText(e: FeedbackLogEntry, lang: ReportLang): string | null {
 
 /** The columns, left to right. */
 export const FEEDBACK_LOG_COLUMNS: FeedbackLogColumn[] = [
-  { key: 'no', header: { vi: 'STT', en: 'No.' }, width: 7, type: 'number', value: (r) => r.no },
-  { key: 'reference', header: { vi: 'Số tham chiếu', en: 'Reference' }, width: 17, type: 'text', value: (r) => r.entry.reference },
-  { key: 'receivedAt', header: { vi: 'Thời điểm tiếp nhận', en: 'Received at' }, width: 17, type: 'datetime', value: (r) => r.entry.receivedAt },
-  { key: 'channel', header: { vi: 'Kênh', en: 'Channel' }, width: 16, type: 'text', value: (r) => WORDS[r.lang].channel(r.entry.channel) },
+  { key: 'no', header: heading('no'), width: 7, type: 'number', value: (r) => r.no },
+  { key: 'reference', header: heading('reference'), width: 17, type: 'text', value: (r) => r.entry.reference },
+  { key: 'receivedAt', header: heading('receivedAt'), width: 17, type: 'datetime', value: (r) => r.entry.receivedAt },
+  { key: 'channel', header: heading('channel'), width: 16, type: 'text', value: (r) => WORDS[r.lang].channel(r.entry.channel) },
   {
     key: 'customer',
-    header: { vi: 'Khách hàng', en: 'Customer' },
+    header: heading('customer'),
     width: 30,
     type: 'text',
     wrap: true,
     value: (r) => `${r.entry.customerCode} – ${r.entry.customerName}`,
   },
-  { key: 'subject', header: { vi: 'Nội dung tóm tắt', en: 'Summary' }, width: 45, type: 'text', wrap: true, value: (r) => r.entry.subject },
-  { key: 'kind', header: { vi: 'Loại', en: 'Kind' }, width: 11, type: 'text', value: (r) => WORDS[r.lang].kind(r.entry.kind) },
-  { key: 'category', header: { vi: 'Phân loại', en: 'Category' }, width: 18, type: 'text', value: (r) => WORDS[r.lang].category(r.entry.category) },
-  { key: 'severity', header: { vi: 'Mức độ', en: 'Severity' }, width: 13, type: 'text', value: (r) => WORDS[r.lang].severity(r.entry.severity) },
+  { key: 'subject', header: heading('subject'), width: 45, type: 'text', wrap: true, value: (r) => r.entry.subject },
+  { key: 'kind', header: heading('kind'), width: 11, type: 'text', value: (r) => WORDS[r.lang].kind(r.entry.kind) },
+  { key: 'category', header: heading('category'), width: 18, type: 'text', value: (r) => WORDS[r.lang].category(r.entry.category) },
+  { key: 'severity', header: heading('severity'), width: 13, type: 'text', value: (r) => WORDS[r.lang].severity(r.entry.severity) },
   // The assignee only: an unassigned case shows an empty cell, never the person who logged it.
-  { key: 'handler', header: { vi: 'Người xử lý', en: 'Handler' }, width: 24, type: 'text', wrap: true, value: (r) => r.entry.handlerName },
-  { key: 'status', header: { vi: 'Trạng thái', en: 'Status' }, width: 20, type: 'text', wrap: true, value: (r) => statusText(r.entry, r.lang) },
-  { key: 'result', header: { vi: 'Kết quả', en: 'Result' }, width: 45, type: 'text', wrap: true, value: (r) => resultText(r.entry, r.lang) },
-  { key: 'closedAt', header: { vi: 'Ngày đóng', en: 'Closed at' }, width: 17, type: 'datetime', value: (r) => r.entry.closedAt },
-  { key: 'onTime', header: { vi: 'Đúng hạn?', en: 'On time?' }, width: 13, type: 'text', value: (r) => TIMELINESS_LABELS[r.lang][r.timeliness] },
+  { key: 'handler', header: heading('handler'), width: 24, type: 'text', wrap: true, value: (r) => r.entry.handlerName },
+  { key: 'status', header: heading('status'), width: 20, type: 'text', wrap: true, value: (r) => statusText(r.entry, r.lang) },
+  { key: 'result', header: heading('result'), width: 45, type: 'text', wrap: true, value: (r) => resultText(r.entry, r.lang) },
+  { key: 'closedAt', header: heading('closedAt'), width: 17, type: 'datetime', value: (r) => r.entry.closedAt },
+  { key: 'onTime', header: heading('onTime'), width: 13, type: 'text', value: (r) => TIMELINESS_LABELS[r.lang][r.timeliness] },
 ];
 
 /** Excel number format of the date-time cells (shown in the organisation's zone). */

@@ -92,7 +92,7 @@ export async function seedDemoCases(zone: string): Promise<number> {
     for (const step of demo.steps ?? []) {
       if (step[0] === 'reply') {
         const via = step[1];
-        complaint = await asUser(roles.quality, () => recordFirstReply(complaint.id, undefined, { via, at: new Date(receivedAt.getTime() + 3600_000) }));
+        complaint = await asUser(roles.quality, () => recordFirstReply(complaint.id, undefined, { via, at: new Date(receivedAt.getTime() + 3600_000) }, roles.quality.actor));
       } else {
         const who = roles[step[0]];
         const input = step[1];

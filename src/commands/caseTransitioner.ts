@@ -1,10 +1,12 @@
 import { transaction } from '../db';
 import { heldMinutes, stageDueAt, type StageTarget } from '../domain/deadlines';
 import type { ContactChannel } from '../domain/entries';
-import { checkTransition, EDGE_ACTIONS, isSlaStage, RESOLVING, type CaseFacts, type EdgeAction, type Stage, type TransitionInput } from '../domain/workflow';
+import { EDGE_ACTIONS, isSlaStage, RESOLVING, type EdgeAction, type Stage, type TransitionInput } from '../domain/workflow';
 import { AppError, fieldError, forbidden, invalidTransition, notFound, staleVersion } from '../lib/errors';
 import { translator } from '../lib/i18n';
 import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
+import type { Action } from '../policies/ability';
+import { customerAnswer, procedure, reviewDecision, roundAfter } from '../procedure';
 import { clockContext, stageTarget } from '../queries/policy';
 import * as clock from '../lib/clock';
 import { CaseClocks } from './clocks';
@@ -12,37 +14,23 @@ import { CaseClocks } from './clocks';
 /** What a transition writes as the `set_by` of the clocks it starts, pauses or resumes. */
 const SET_BY = 'complaint.transitioned';
 
-/** Extra facts later capabilities contribute (findings, regulatory decisions…), loaded inside the transaction. */
-export type FactLoader = (complaint: Complaint) => Promise<Partial<CaseFacts>>;
-const factLoaders: FactLoader[] = [];
-
-export function addFactLoader(loader: FactLoader): void {
-  factLoaders.push(loader);
-}
-
-/** What the guards see for `complaint` (its customer must be loaded). */
-export async function caseFacts(complaint: Complaint, customer: Customer): Promise<CaseFacts> {
-  const facts: CaseFacts = {
-    kind: complaint.kind,
-    status: complaint.status,
-    heldStatus: complaint.heldStatus,
-    round: complaint.round,
-    timeBarred: complaint.timeBarred,
-    timeBarredDecision: complaint.timeBarredDecision,
-    acknowledgedAt: complaint.acknowledgedAt,
-    customerHasEmail: Boolean(customer.email),
-    regulatoryReviewRequired: complaint.regulatoryReviewRequired,
-    regulatoryReviewOpen: false,
-    regulatoryDecided: false,
-  };
-  for (const load of factLoaders) Object.assign(facts, await load(complaint));
-  return facts;
-}
-
+/**
+ * Who runs a case command. Commands ask `can` about the row they locked FOR UPDATE inside their
+ * transaction (never an earlier, unlocked read), before revealing anything of its state: 403 before 409.
+ */
 export interface Actor {
   userId: string;
-  /** May the actor take an edge needing `action` on this case? (The route passes its CASL ability.) */
-  can(action: EdgeAction, complaint: Complaint): boolean;
+  /** May the actor do `action` on this case? (The route passes its CASL ability, asked about this very row.) */
+  can(action: Action, complaint: Complaint): boolean;
+}
+
+/** Locks the case FOR UPDATE and authorizes `action` on the locked row: 404, then 403, before any state shows. */
+export async function lockAuthorized(complaintId: string, actor: Actor, action: Action | ((complaint: Complaint) => boolean), what: string): Promise<Complaint> {
+  const complaint = await Complaint.findByPk(complaintId, { lock: true });
+  if (!complaint) throw notFound('Complaint');
+  const allowed = typeof action === 'function' ? action(complaint) : actor.can(action, complaint);
+  if (!allowed) throw forbidden(`You are not allowed to ${what}.`, { action: typeof action === 'function' ? 'transition' : action, subject: 'Complaint', entityId: complaint.id });
+  return complaint;
 }
 
 async function targetFor(stage: Stage, complaint: Complaint, customer: Customer): Promise<StageTarget | null> {
@@ -66,17 +54,36 @@ export async function transitionCase(
   /** The one edge action the route stands for (review, respond), when it stands for one. */
   requires?: EdgeAction,
 ): Promise<Complaint> {
+  return moveCase(complaintId, expectedVersion, () => input, actor, zone, requires);
+}
+
+/** The CS director's review (POST /review): approval → response, a return with reasons → solution. */
+export async function reviewCase(complaintId: string, expectedVersion: number | undefined, review: { approved: boolean; comment?: string }, actor: Actor, zone: string): Promise<Complaint> {
+  return moveCase(complaintId, expectedVersion, () => reviewDecision(review), actor, zone, 'review');
+}
+
+/** The customer's answer (POST /customer-response), taken where the locked case's round says (src/procedure/rounds.ts). */
+export async function recordCustomerAnswer(complaintId: string, expectedVersion: number | undefined, answer: { accepted: boolean; reason?: string }, actor: Actor, zone: string): Promise<Complaint> {
+  return moveCase(complaintId, expectedVersion, (locked) => customerAnswer(locked.round, answer), actor, zone, 'respond');
+}
+
+async function moveCase(
+  complaintId: string,
+  expectedVersion: number | undefined,
+  /** The transition asked for, from the locked row (the customer's answer depends on its round). */
+  decide: (locked: Complaint) => TransitionInput,
+  actor: Actor,
+  zone: string,
+  requires: EdgeAction | undefined,
+): Promise<Complaint> {
   return transaction(async () => {
-    const complaint = await Complaint.findByPk(complaintId, { lock: true });
-    if (!complaint) throw notFound('Complaint');
     // Authorize before revealing anything of the case's state (its stage, its version): a role
     // that may take none of the route's edges on this case gets 403, never a 409.
-    const mayAct = requires ? actor.can(requires, complaint) : EDGE_ACTIONS.some((a) => actor.can(a, complaint));
-    if (!mayAct)
-      throw forbidden(`You are not allowed to move this case.`, { action: requires ?? 'transition', subject: 'Complaint', entityId: complaint.id });
+    const complaint = await lockAuthorized(complaintId, actor, requires ?? ((c) => EDGE_ACTIONS.some((a) => actor.can(a, c))), 'move this case');
+    const input = decide(complaint);
     const customer = (await Customer.findByPk(complaint.customerId))!;
     const from = complaint.status;
-    const check = checkTransition(await caseFacts(complaint, customer), input);
+    const check = procedure.check(await procedure.facts({ complaint, customer }), input);
     if (!check.ok && check.reason === 'no_edge') {
       const allowed = check.allowed.length ? check.allowed.join(', ') : en('workflow.noneAllowed');
       throw new AppError(
@@ -114,7 +121,7 @@ export async function transitionCase(
       }
       complaint.set({ status: resumed, heldStatus: null });
     } else {
-      const round = from === 'response' && input.to === 'solution' ? 2 : complaint.round;
+      const round = roundAfter(from, input.to, complaint.round);
       const target = await targetFor(input.to, complaint, customer);
       const due = target ? stageDueAt(now, target, [], now, ctx) : null;
       if (openVisit) await openVisit.update({ exitedAt: now, exitedBy: actor.userId });

@@ -3,17 +3,21 @@ import { transaction } from '../db';
 import { legalClocks, stageDueAt } from '../domain/deadlines';
 import type { Category, Channel, ContactChannel, Harm, Severity } from '../domain/entries';
 import { FINISHED, isSlaStage } from '../domain/workflow';
-import { AppError, fieldError, notFound, staleVersion, validationFailed } from '../lib/errors';
+import { AppError, fieldError, staleVersion, validationFailed } from '../lib/errors';
 import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
 import { clockContext, stageTarget } from '../queries/policy';
 import { checkAssignee } from './assignee';
+import { lockAuthorized, type Actor } from './caseTransitioner';
 import { complaintSearchText } from './customers';
 import * as clock from '../lib/clock';
 import { CaseClocks } from './clocks';
 
-async function lockOpen(id: string, expectedVersion: number | undefined): Promise<{ complaint: Complaint; customer: Customer }> {
-  const complaint = await Complaint.findByPk(id, { lock: true });
-  if (!complaint) throw notFound('Complaint');
+/**
+ * Locks the case FOR UPDATE and authorizes `update` on the locked row (404, then 403, before any
+ * state shows), then refuses a stale version or a finished entry with 409.
+ */
+async function lockOpen(id: string, expectedVersion: number | undefined, actor: Actor): Promise<{ complaint: Complaint; customer: Customer }> {
+  const complaint = await lockAuthorized(id, actor, 'update', 'update this Complaint');
   if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
   if (FINISHED.includes(complaint.status))
     throw new AppError(409, 'conflict', `The entry is ${complaint.status}; it can no longer be changed.`, undefined, undefined, undefined, 'errors.finished');
@@ -24,9 +28,9 @@ async function lockOpen(id: string, expectedVersion: number | undefined): Promis
  * Records the first written reply (a reply letter or an invitation to meet): it meets the 48-hour
  * clock, starts the consumer negotiation, and counts as the acknowledgment if none was recorded.
  */
-export async function recordFirstReply(id: string, expectedVersion: number | undefined, input: { at?: Date; via: ContactChannel; note?: string }): Promise<Complaint> {
+export async function recordFirstReply(id: string, expectedVersion: number | undefined, input: { at?: Date; via: ContactChannel; note?: string }, actor: Actor): Promise<Complaint> {
   return transaction(async () => {
-    const { complaint, customer } = await lockOpen(id, expectedVersion);
+    const { complaint, customer } = await lockOpen(id, expectedVersion, actor);
     if (complaint.firstRepliedAt) throw new AppError(409, 'conflict', 'The first reply is already recorded.', undefined, undefined, undefined, 'errors.firstReplyRecorded');
     const at = input.at ?? clock.now();
     if (at.getTime() > clock.now().getTime() + 5 * 60_000) throw validationFailed([fieldError('at', 'errors.inFuture')]);
@@ -74,9 +78,9 @@ export interface ClassificationChanges {
  * Corrects an entry's content or classification (never its receipt time or number) and
  * recomputes what depends on it: filing window, flags, and the current stage's SLA.
  */
-export async function updateComplaint(id: string, expectedVersion: number | undefined, changes: ClassificationChanges, zone: string): Promise<Complaint> {
+export async function updateComplaint(id: string, expectedVersion: number | undefined, changes: ClassificationChanges, zone: string, actor: Actor): Promise<Complaint> {
   return transaction(async () => {
-    const { complaint, customer } = await lockOpen(id, expectedVersion);
+    const { complaint, customer } = await lockOpen(id, expectedVersion, actor);
     if (changes.assigneeId) await checkAssignee(changes.assigneeId);
     const refs = ['productRef', 'lotRef', 'supplierRef'] as const;
     complaint.set({

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Config } from '../config';
-import { sessionCookieName } from '../features/auth/middleware';
+import { sessionCookieName } from '../http/auth';
 import { AppError } from './errors';
 
 const ANON_COOKIE = 'casebook.anon';

@@ -1,6 +1,7 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
 import type { RoleKey } from '../domain/roles';
 import { inStatus, isSelf, ownsDepartment, type AbilityUser } from './predicates';
+import { fieldReadRules } from './fieldRules';
 
 export const ACTIONS = [
   'create',
@@ -138,6 +139,12 @@ export function defineAbilityFor(user: AbilityUser | null | undefined): AppAbili
     builder.can('read', 'Department');
     builder.can('read', 'Notification', { userId: user.id });
     for (const role of user.roles) ROLE_RULES[role](builder, user);
+    // Field-level read rules (src/policies/fieldRules.ts): withheld from everybody, then granted
+    // to the roles the rule names. Later rules win in CASL, so a user with several roles gets the union.
+    for (const rule of fieldReadRules()) {
+      builder.cannot('read', rule.subject, [...rule.fields]);
+      if (rule.roles.some((r) => user.roles.includes(r))) builder.can('read', rule.subject, [...rule.fields]);
+    }
   }
   return builder.build();
 }

@@ -1,13 +1,13 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { sequelize } from '../db';
 import { foldText, type Category, type Channel, type Kind, type Severity } from '../domain/entries';
-import { nextStages, type Stage } from '../domain/workflow';
+import type { Stage } from '../domain/workflow';
 import { decodeCursor, toPage, type Page } from '../lib/pagination';
 import { z } from '../lib/zod';
 import { CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, User } from '../models';
 import type { AppAbility } from '../policies/ability';
 import { accessibleWhere } from '../policies/accessible';
-import { caseFacts } from '../commands/caseTransitioner';
+import { caseFacts, nextStages } from '../procedure';
 import * as clock from '../lib/clock';
 import { attachClocks } from './clocks';
 
@@ -154,7 +154,7 @@ export async function caseDetail(complaint: Complaint, now = clock.now()) {
       status: e.status,
       matchedBy: recurrenceIds.get(e.id) ?? ['customer'],
     }));
-  const facts = await caseFacts(complaint, complaint.customer as Customer);
+  const facts = await caseFacts({ complaint, customer: complaint.customer as Customer });
   return {
     timeline,
     holds: holdList,

@@ -141,7 +141,9 @@ describe('audit labels', () => {
   for (const text of code) {
     for (const line of text.split('\n')) {
       if (!/\b(auditAction|action)\b\s*[:?]/.test(line) && !/auditAction/.test(line)) continue;
-      for (const m of line.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) if (!/^(audit|nav)\./.test(m[1])) actions.add(m[1]);
+      // Only what follows the keyword: an id earlier on the line (a procedure step's) is not an action.
+      const rest = line.slice(line.search(/\b(auditAction|action)\b/));
+      for (const m of rest.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) if (!/^(audit|nav)\./.test(m[1])) actions.add(m[1]);
     }
     for (const m of text.matchAll(/entityType: '([A-Za-z]+)'/g)) entityTypes.add(m[1]);
     for (const m of text.matchAll(/\baudited\(([A-Z][A-Za-z]+)/g)) {

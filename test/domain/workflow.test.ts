@@ -1,19 +1,7 @@
-import { addGuard, blockers, checkTransition, EDGES, HOLDABLE, nextStages, STAGES, type CaseFacts } from '../../src/domain/workflow';
+import { HOLDABLE, STAGES } from '../../src/domain/workflow';
+import { blockers, CAPABILITIES, checkTransition, defineProcedure, EDGES, nextStages, type CaseFacts, type Capability } from '../../src/procedure';
+import { facts } from '../support/caseFacts';
 
-const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
-  kind: 'complaint',
-  status: 'intake',
-  heldStatus: null,
-  round: 1,
-  timeBarred: false,
-  timeBarredDecision: null,
-  acknowledgedAt: null,
-  customerHasEmail: true,
-  regulatoryReviewRequired: false,
-  regulatoryReviewOpen: false,
-  regulatoryDecided: false,
-  ...over,
-});
 
 const targets = (f: CaseFacts) => nextStages(f).map((e) => e.to).sort();
 
@@ -95,11 +83,22 @@ describe('checkTransition', () => {
   });
 
   it('lets a later capability add a guard to an edge', () => {
-    const before = EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.guards.length;
-    addGuard('solution', 'review', (f) => (f.solutionRecorded ? [] : [{ path: 'solution', message: 'Record the solution.' }]));
-    expect(checkTransition(facts({ status: 'solution' }), { to: 'review' }).ok).toBe(false);
-    expect(checkTransition(facts({ status: 'solution', solutionRecorded: true }), { to: 'review' }).ok).toBe(true);
-    EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.guards.length = before;
-    expect(() => addGuard('closed', 'intake', () => [])).toThrow('No edge');
+    // A capability registers its guard for a requirement of src/procedure/steps.ts, in a procedure
+    // built from the registrations: the shared one is never modified.
+    const solution: Capability<{ solutionRecorded: boolean }> = {
+      name: 'solution & review',
+      issue: 10,
+      facts: () => ({ solutionRecorded: false }),
+      guards: { proposedSolution: (f) => (f.solutionRecorded ? [] : [{ path: 'solution', message: 'Record the solution.' }]), notByProposer: () => [] },
+      abilities: [],
+    };
+    const withSolution = defineProcedure<CaseFacts & { solutionRecorded: boolean }>([...CAPABILITIES, solution]);
+    const before = EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.requires.length;
+    expect(withSolution.check({ ...facts({ status: 'solution' }), solutionRecorded: false }, { to: 'review' }).ok).toBe(false);
+    expect(withSolution.check({ ...facts({ status: 'solution' }), solutionRecorded: true }, { to: 'review' }).ok).toBe(true);
+    expect(EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.requires.length).toBe(before);
+    expect(checkTransition(facts({ status: 'solution' }), { to: 'review' }).ok).toBe(true);
+    const stray: Capability<object> = { name: 'solution & review', issue: 10, facts: () => ({}), guards: { closedToIntake: () => [] } as Capability<object>['guards'], abilities: [] };
+    expect(() => defineProcedure([...CAPABILITIES, stray])).toThrow('No edge');
   });
 });

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import express from 'express';
 import { DateTime } from 'luxon';
 import request from 'supertest';
-import { authenticateRequest } from '../../src/features/auth/middleware';
+import { authenticateRequest } from '../../src/http/auth';
 import { reportsApi } from '../../src/features/reports/api';
 import { cellText, HEADER_ROW, resolutionTimeliness, toWallClock, wallClockIn } from '../../src/features/reports/feedbackLog';
 import { errorHandler } from '../../src/lib/errorHandler';

@@ -4,7 +4,7 @@ import { createApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { useTestDatabase } from './db';
 import type { RoleKey } from '../../src/domain/roles';
-import { sessionCookieName } from '../../src/features/auth/middleware';
+import { sessionCookieName } from '../../src/http/auth';
 import type { User } from '../../src/models';
 import { buildUser, TEST_PASSWORD, tokenFor } from './factories';
 

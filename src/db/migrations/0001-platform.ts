@@ -1,5 +1,7 @@
 import type { Migration } from './types';
-import { ROLE_KEYS } from '../../domain/roles';
+
+/** The roles as src/domain/roles.ts listed them when this migration was written (frozen, not imported). */
+const ROLE_KEYS = ['intake', 'quality', 'dept_head', 'cs_director', 'ceo', 'admin_officer', 'legal', 'auditor', 'sysadmin'];
 
 const roleList = ROLE_KEYS.map((r) => `'${r}'`).join(', ');
 

@@ -1,8 +1,25 @@
 import type { Migration } from './types';
-import { CATEGORIES, CHANNELS, CONTACT_CHANNELS, CUSTOMER_TYPES, HARMS, KINDS, SEVERITIES, TIERS, TIME_BARRED_DECISIONS } from '../../domain/entries';
-import { SLA_STAGES, STAGES } from '../../domain/workflow';
-import { SLA_MODES } from '../../domain/deadlines';
-import { VIETNAM_PUBLIC_HOLIDAYS } from '../../domain/holidays';
+import { preloadedCalendarEntries } from './lib/preloadedCalendar';
+
+/*
+ * The vocabularies of the CHECK constraints below, frozen as src/domain (entries, workflow,
+ * deadlines) stated them: a later change there must not change what this migration did; it
+ * reaches existing databases through a new migration.
+ */
+const CATEGORIES = ['service_quality', 'business'];
+const CHANNELS = ['hotline', 'email', 'letter', 'in_person', 'web', 'livechat', 'social', 'other'];
+const CONTACT_CHANNELS = ['email', 'post', 'in_person', 'phone'];
+const CUSTOMER_TYPES = ['person', 'company'];
+const HARMS = ['none', 'minor', 'serious_injury', 'death'];
+const KINDS = ['complaint', 'feedback'];
+const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+const TIERS = ['vip', 'loyal', 'new', 'potential', 'agent_1', 'agent_2', 'agent_3', 'agent_4', 'negative'];
+const TIME_BARRED_DECISIONS = ['accept', 'answer_time_barred'];
+const STAGES = ['intake', 'investigation', 'solution', 'review', 'response', 'follow_up', 'closed', 'archived', 'disputed', 'on_hold'];
+const SLA_STAGES = ['intake', 'investigation', 'solution', 'review', 'response', 'follow_up'];
+const SLA_MODES = ['exact', 'business', 'calendar_days'];
+/** The days off of the frozen preloaded calendar (no make-up working days). */
+const VIETNAM_PUBLIC_HOLIDAYS = preloadedCalendarEntries().filter((d) => d.kind === 'holiday');
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 

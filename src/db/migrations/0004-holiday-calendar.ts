@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
-import { CALENDAR_DAY_KINDS, VIETNAM_PRELOADED_CALENDAR, type CalendarEntry } from '../../domain/holidays';
 import { appendAuditV1, type AuditV1Event } from './lib/auditV1';
+import { preloadedCalendarEntries, type FrozenCalendarEntry } from './lib/preloadedCalendar';
 import type { Migration } from './types';
 
 export const NAME = '0004-holiday-calendar';
+
+/** The kinds of day `holidays.kind` allows, as this migration wrote its constraint (frozen, not imported). */
+const CALENDAR_DAY_KINDS = ['holiday', 'working_day'] as const;
 
 /**
  * The holidays migration 0002 preloaded into every database created before this one: the
@@ -147,7 +150,7 @@ export const up: Migration = async ({ context: sequelize }) => {
   };
 
   const legacy = new Map(LEGACY_PRELOAD.map(([date, nameVi, nameEn]) => [date, { nameVi, nameEn }]));
-  const target = new Map<string, CalendarEntry>(VIETNAM_PRELOADED_CALENDAR.map((d) => [d.date, d]));
+  const target = new Map<string, FrozenCalendarEntry>(preloadedCalendarEntries().map((d) => [d.date, d]));
   const rows = await sequelize.query<Row>('SELECT id, date::text AS date, name_vi, name_en, kind, provisional FROM holidays', { type: QueryTypes.SELECT });
   const byDate = new Map(rows.map((r) => [r.date, r]));
   const asPreloaded = (r: Row, names: { nameVi: string; nameEn: string } | undefined) =>

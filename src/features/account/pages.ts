@@ -4,9 +4,9 @@ import { validationFailed } from '../../lib/errors';
 import { isLang } from '../../lib/i18n';
 import { verifyPassword } from '../../lib/passwords';
 import { parse } from '../../lib/validate';
-import { requireSignIn } from '../auth/middleware';
-import { formErrors, setFlash } from '../pages/locals';
-import { ChangeOwnPasswordBody } from '../users/schema';
+import { requireSignIn } from '../../http/auth';
+import { formErrors, setFlash } from '../../http/pageLocals';
+import { ChangeOwnPasswordBody } from '../../http/schemas/users';
 
 /** /account: a user's own password and language. */
 export function accountPages(): Router {

@@ -6,7 +6,7 @@ import { boundToInstant } from '../../lib/dates';
 import { parse } from '../../lib/validate';
 import { authorize } from '../../policies/authorize';
 import { auditLinks, listAuditEvents } from '../../queries/audit';
-import { presentAuditEvent } from './presenter';
+import { presentAuditEvent } from '../../presenters/audit';
 import { AuditListQuery } from './schema';
 
 /** Reads the filter of the list API and the auditor's page alike. */

@@ -6,11 +6,11 @@ import { pageQuery } from '../../lib/http';
 import type { AuditEvent } from '../../models';
 import { authorize } from '../../policies/authorize';
 import { auditLinks, listAuditEvents, type AuditLinks } from '../../queries/audit';
-import { requireSignIn } from '../auth/middleware';
-import { formErrors } from '../pages/locals';
+import { requireSignIn } from '../../http/auth';
+import { formErrors } from '../../http/pageLocals';
 import { auditFilter } from './api';
 import { AuditListQuery } from './schema';
-import { presentAuditEvent } from './presenter';
+import { presentAuditEvent } from '../../presenters/audit';
 
 /** An event as the auditor's table shows it: the API's shape plus the name of the user it is about. */
 function presentRow(e: AuditEvent, links: AuditLinks) {

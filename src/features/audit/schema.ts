@@ -1,7 +1,7 @@
 import { instantOrDate } from '../../lib/dates';
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../openapi/registry';
+import { documentRoute } from '../../http/openapi';
 
 export const AuditListQuery = z
   .object({

@@ -6,9 +6,9 @@ import { validationFailed } from '../../lib/errors';
 import { verifyPassword } from '../../lib/passwords';
 import { parse } from '../../lib/validate';
 import { findUser } from '../../queries/users';
-import { presentUser } from '../users/presenter';
-import { ChangeOwnPasswordBody } from '../users/schema';
-import { requireUser } from './middleware';
+import { presentUser } from '../../presenters/users';
+import { ChangeOwnPasswordBody } from '../../http/schemas/users';
+import { requireUser } from '../../http/auth';
 import { LoginBody } from './schema';
 
 /** /api/v1/auth/* and /api/v1/me. */

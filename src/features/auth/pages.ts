@@ -3,8 +3,8 @@ import type { Config } from '../../config';
 import { authenticate, signOut } from '../../commands/authenticator';
 import { AppError } from '../../lib/errors';
 import { parse } from '../../lib/validate';
-import { formErrors } from '../pages/locals';
-import { clearSessionCookie, sessionCookieName, sessionCookieOptions } from './middleware';
+import { formErrors } from '../../http/pageLocals';
+import { clearSessionCookie, sessionCookieName, sessionCookieOptions } from '../../http/auth';
 import { LoginBody } from './schema';
 
 /** Only same-site paths: `next=//evil.example` or `next=https://…` would be an open redirect. */

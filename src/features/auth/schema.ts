@@ -1,7 +1,7 @@
 import { PASSWORD_MAX } from '../../lib/passwords';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../openapi/registry';
-import { ChangeOwnPasswordBody, UserSchema } from '../users/schema';
+import { documentRoute } from '../../http/openapi';
+import { ChangeOwnPasswordBody, UserSchema } from '../../http/schemas/users';
 
 export const LoginBody = z
   .object({

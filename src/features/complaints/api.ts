@@ -1,7 +1,7 @@
 import { subject } from '@casl/ability';
 import { Router, type Request } from 'express';
 import type { Config } from '../../config';
-import { transitionCase, type Actor } from '../../commands/caseTransitioner';
+import { recordCustomerAnswer, reviewCase, transitionCase, type Actor } from '../../commands/caseTransitioner';
 import { intakeComplaint } from '../../commands/complaintIntaker';
 import { recordFirstReply, updateComplaint } from '../../commands/complaints';
 import { boundToInstant } from '../../lib/dates';
@@ -14,11 +14,11 @@ import type { SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
 import { caseDetail, findComplaint, listComplaints } from '../../queries/complaints';
 import type { TransitionInput } from '../../domain/workflow';
-import { presentComplaint } from './presenter';
+import { presentComplaint } from '../../presenters/complaints';
 import { ComplaintListQuery, CreateComplaintBody, CustomerResponseBody, FirstReplyBody, ReviewBody, TransitionBody, UpdateComplaintBody } from './schema';
 import * as clock from '../../lib/clock';
 
-/** The signed-in user as the transition command sees them: their id and their ability, asked about this very case. */
+/** The signed-in user as the case commands see them: their id and their ability, asked about the row the command locked. */
 export function transitionActor(req: Request): Actor {
   return {
     userId: req.user!.id,
@@ -92,9 +92,10 @@ export function complaintsApi(config: Config): Router {
 
   r.patch('/complaints/:id', async (req, res) => {
     const complaint = await visibleComplaint(req);
-    authorize(req, 'update', 'Complaint', complaint.get({ plain: true }));
+    // A role that may update no case is refused before parsing; the case itself is checked by the command, locked.
+    authorize(req, 'update', 'Complaint');
     const { version, ...changes } = parse(UpdateComplaintBody, req.body);
-    res.json(presentComplaint(await updateComplaint(complaint.id, expectedVersion(req, version), changes, zone)));
+    res.json(presentComplaint(await updateComplaint(complaint.id, expectedVersion(req, version), changes, zone, transitionActor(req))));
   });
 
   r.post('/complaints/:id/transitions', async (req, res) => {
@@ -106,27 +107,23 @@ export function complaintsApi(config: Config): Router {
 
   r.post('/complaints/:id/review', async (req, res) => {
     const complaint = await visibleComplaint(req);
-    authorize(req, 'review', 'Complaint', complaint.get({ plain: true }));
+    authorize(req, 'review', 'Complaint');
     const { approved, comment, version } = parse(ReviewBody, req.body);
-    const input: TransitionInput = approved ? { to: 'response', note: comment } : { to: 'solution', reason: comment };
-    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone, 'review')));
+    res.json(presentComplaint(await reviewCase(complaint.id, expectedVersion(req, version), { approved, comment }, transitionActor(req), zone)));
   });
 
   r.post('/complaints/:id/customer-response', async (req, res) => {
     const complaint = await visibleComplaint(req);
-    authorize(req, 'respond', 'Complaint', complaint.get({ plain: true }));
+    authorize(req, 'respond', 'Complaint');
     const { accepted, reason, version } = parse(CustomerResponseBody, req.body);
-    const input: TransitionInput = accepted
-      ? { to: 'follow_up', note: reason }
-      : { to: complaint.round >= 2 ? 'disputed' : 'solution', reason };
-    res.json(presentComplaint(await transitionCase(complaint.id, expectedVersion(req, version), input, transitionActor(req), zone, 'respond')));
+    res.json(presentComplaint(await recordCustomerAnswer(complaint.id, expectedVersion(req, version), { accepted, reason }, transitionActor(req), zone)));
   });
 
   r.post('/complaints/:id/first-reply', async (req, res) => {
     const complaint = await visibleComplaint(req);
-    authorize(req, 'update', 'Complaint', complaint.get({ plain: true }));
+    authorize(req, 'update', 'Complaint');
     const { version, at, ...input } = parse(FirstReplyBody, req.body);
-    res.json(presentComplaint(await recordFirstReply(complaint.id, expectedVersion(req, version), { ...input, at: at ? new Date(at) : undefined })));
+    res.json(presentComplaint(await recordFirstReply(complaint.id, expectedVersion(req, version), { ...input, at: at ? new Date(at) : undefined }, transitionActor(req))));
   });
 
   return r;

@@ -6,14 +6,12 @@ import { STAGES } from '../../domain/workflow';
 import { AppError, fieldError, validationFailed, type FieldError } from '../../lib/errors';
 import { uuidParam } from '../../lib/pagination';
 import { parse } from '../../lib/validate';
-import { Customer, User, type Complaint } from '../../models';
-import type { SubjectRecord } from '../../policies/ability';
+import { User, type Complaint } from '../../models';
 import { allowed } from '../../policies/authorize';
-import { listCustomers } from '../../queries/customers';
-import { presentCustomer } from '../customers/presenter';
-import { presentComplaint } from './presenter';
+import { presentComplaint } from '../../presenters/complaints';
 import { CreateComplaintBody } from './schema';
-import { field, friendlierErrors, isChecked } from './view';
+import { intakeCustomerOptions } from '../../http/customerPicker';
+import { field, friendlierErrors, isChecked } from '../../http/forms';
 
 /**
  * The entry forms of the complaint pages: the intake form (values, customer choice, validation
@@ -153,35 +151,6 @@ export function parseIntake(v: IntakeValues, req: Request, zone: string) {
     throw validationFailed(friendlierErrors(errors, (path) => path in flat && flat[path].trim() === '', req.t));
   }
   return parsed;
-}
-
-interface CustomerOption {
-  id: string;
-  code: string;
-  name: string;
-  type: string;
-  detail: string;
-  checked: boolean;
-}
-
-/** The intake form's radio list of customers: the chosen one first, then the matches of the search (also GET /customers/suggest). */
-export async function intakeCustomerOptions(req: Request, q: string, selectedId: string, searched: boolean) {
-  const items: CustomerOption[] = [];
-  const seen = new Set<string>();
-  const push = (c: ReturnType<typeof presentCustomer>) => {
-    if (seen.has(c.id)) return;
-    seen.add(c.id);
-    items.push({ id: c.id, code: c.code, name: c.name, type: c.type, detail: [c.email, c.phone].filter(Boolean).join(' · '), checked: c.id === selectedId });
-  };
-  if (selectedId && isUuid(selectedId)) {
-    const selected = await Customer.findByPk(selectedId);
-    if (selected && allowed(req, 'read', 'Customer', selected.get({ plain: true }) as SubjectRecord)) push(presentCustomer(selected));
-  }
-  if (searched && q.trim()) {
-    const page = await listCustomers(req.ability, { q: q.trim().slice(0, 200), limit: 8 }, presentCustomer);
-    page.items.forEach(push);
-  }
-  return { items, q, searched: searched && Boolean(q.trim()), noneChecked: !items.some((i) => i.checked) };
 }
 
 export async function renderIntake(

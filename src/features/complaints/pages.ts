@@ -16,14 +16,16 @@ import type { SubjectRecord } from '../../policies/ability';
 import { allowed, authorize } from '../../policies/authorize';
 import { caseDetail, listComplaints } from '../../queries/complaints';
 import { listCustomers } from '../../queries/customers';
-import { requireSignIn } from '../auth/middleware';
-import { presentCustomer } from '../customers/presenter';
-import { formErrors, setFlash } from '../pages/locals';
+import { requireSignIn } from '../../http/auth';
+import { presentCustomer } from '../../presenters/customers';
+import { formErrors, setFlash } from '../../http/pageLocals';
 import { complaintFilter, transitionActor, visibleComplaint } from './api';
-import { blank, blankIntake, classification, EDIT_FIELDS, editValues, intakeCustomerOptions, intakeValues, isUuid, localInstant, newCustomerGiven, nowLocal, OPTIONS, parseIntake, renderEdit, renderIntake, type Form } from './entryForm';
-import { clocksOf, presentComplaint } from './presenter';
+import { blank, blankIntake, classification, EDIT_FIELDS, editValues, intakeValues, isUuid, localInstant, newCustomerGiven, nowLocal, OPTIONS, parseIntake, renderEdit, renderIntake, type Form } from './entryForm';
+import { clocksOf, presentComplaint } from '../../presenters/complaints';
 import { ComplaintListQuery, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
-import { caseClocks, contactChannelsFor, dueText, field, friendlierErrors, humanDuration, optionalField, transitionForms, versionField, type TransitionForm } from './view';
+import { caseClocks, contactChannelsFor, dueText, humanDuration, transitionForms, type TransitionForm } from './view';
+import { field, friendlierErrors, optionalField, versionField } from '../../http/forms';
+import { intakeCustomerOptions } from '../../http/customerPicker';
 import * as clock from '../../lib/clock';
 
 type Translate = Request['t'];
@@ -292,7 +294,8 @@ export function complaintsPages(config: Config): Router {
 
   r.post('/complaints/:id/first-reply', async (req, res) => {
     const complaint = await visibleComplaint(req);
-    authorize(req, 'update', 'Complaint', plainOf(complaint));
+    // The case itself is authorized by the command, on the row it locks.
+    authorize(req, 'update', 'Complaint');
     const body = req.body as Form;
     const values = { via: field(body, 'via'), at: field(body, 'at'), note: field(body, 'note') };
     try {
@@ -301,7 +304,7 @@ export function complaintsPages(config: Config): Router {
         { via: optionalField(body, 'via'), at: localInstant(optionalField(body, 'at'), zone), note: optionalField(body, 'note'), version: versionField(body) },
         req.lang,
       );
-      await recordFirstReply(complaint.id, version, { ...input, at: at ? new Date(at) : undefined });
+      await recordFirstReply(complaint.id, version, { ...input, at: at ? new Date(at) : undefined }, transitionActor(req));
       setFlash(res, 'case.flash.first_reply');
       res.redirect(303, `/complaints/${complaint.id}`);
     } catch (err) {
@@ -324,7 +327,7 @@ export function complaintsPages(config: Config): Router {
 
   r.post('/complaints/:id/edit', async (req, res) => {
     const complaint = await visibleComplaint(req);
-    authorize(req, 'update', 'Complaint', plainOf(complaint));
+    authorize(req, 'update', 'Complaint');
     const body = req.body as Form;
     const v = editValues(body);
     try {
@@ -333,7 +336,7 @@ export function complaintsPages(config: Config): Router {
         { ...classification(v), version: versionField(body) },
         req.lang,
       );
-      await updateComplaint(complaint.id, version, changes, zone);
+      await updateComplaint(complaint.id, version, changes, zone, transitionActor(req));
       setFlash(res, 'case.flash.saved');
       res.redirect(303, `/complaints/${complaint.id}`);
     } catch (err) {

@@ -3,8 +3,8 @@ import { STAGES } from '../../domain/workflow';
 import { instantOrDate, isoDate } from '../../lib/dates';
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../openapi/registry';
-import { CreateCustomerBody, CustomerSchema } from '../customers/schema';
+import { documentRoute } from '../../http/openapi';
+import { CreateCustomerBody, CustomerSchema } from '../../http/schemas/customers';
 
 const ref = z.string().trim().max(100).nullable().optional();
 const instant = z.string().datetime({ offset: true });

@@ -4,10 +4,10 @@
  */
 import type { ClockKind } from '../../domain/clocks';
 import { CONTACT_CHANNELS, type ContactChannel } from '../../domain/entries';
-import { blockers, type CaseFacts, type Edge, type Stage } from '../../domain/workflow';
-import type { FieldError } from '../../lib/errors';
+import type { Stage } from '../../domain/workflow';
+import { offer, type CaseFacts, type Edge } from '../../procedure';
 import type { Translate } from '../../lib/i18n';
-import type { ComplaintJson } from './presenter';
+import type { ComplaintJson } from '../../presenters/complaints';
 
 const MINUTE = 60_000;
 
@@ -101,31 +101,30 @@ export interface TransitionForm {
   blockedBy: string[];
 }
 
-/** Which fields each edge asks for, mirroring the guards of src/domain/workflow.ts. */
+/**
+ * The forms the case page offers, derived from the procedure registry (src/procedure/): a field is
+ * required when a requirement the request can supply is unmet, optional when the step accepts it,
+ * and the button is withheld while a requirement only other records can meet is unmet — the very
+ * guards the transition command runs. Only the wording and the order are decided here.
+ */
 export function transitionForms(edges: Edge[], facts: CaseFacts, t: Translate): TransitionForm[] {
   const seen = new Set<Stage>();
   const forms: TransitionForm[] = [];
   for (const e of edges) {
     if (seen.has(e.to)) continue;
     seen.add(e.to);
-    const leavingIntake = e.from === 'intake' && e.to !== 'on_hold';
-    const timeBarredPending = facts.kind === 'complaint' && facts.timeBarred && !facts.timeBarredDecision && leavingIntake;
-    let key = `${e.from}.${e.to}`;
-    if (e.to === 'on_hold') key = 'any.on_hold';
-    else if (e.from === 'on_hold') key = 'on_hold.resume';
-    else if (e.from === 'intake' && e.to === 'closed') key = facts.kind === 'feedback' ? 'intake.closed_feedback' : 'intake.closed_time_barred';
-    const needsReason = e.to === 'on_hold' || (e.from === 'review' && e.to === 'solution') || (e.from === 'response' && e.to !== 'follow_up');
-    const noteRequired = e.to === 'closed' && (e.from === 'intake' || e.from === 'disputed');
+    const o = offer(facts, e);
+    const decision = o.fields.timeBarredDecision === 'required' ? o.values.timeBarredDecision : undefined;
     forms.push({
       to: e.to,
-      label: t(`case.action.${key}`, { stage: t(`stage.${e.to}`) }),
-      primary: e.to !== 'on_hold' && !(e.from === 'review' && e.to === 'solution') && !(e.from === 'response' && e.to !== 'follow_up'),
-      reason: needsReason ? 'required' : 'none',
-      note: e.to === 'closed' ? (noteRequired ? 'required' : 'optional') : 'none',
-      acknowledgedVia: leavingIntake && !facts.acknowledgedAt ? (facts.customerHasEmail || facts.kind === 'feedback' ? 'optional' : 'required') : 'none',
+      label: t(`case.action.${e.step}`, { stage: t(`stage.${e.to}`) }),
+      primary: e.direction === 'forward' || e.direction === 'resume',
+      reason: o.fields.reason === 'required' ? 'required' : 'none',
+      note: o.fields.note,
+      acknowledgedVia: o.fields.acknowledgedVia,
       channels: contactChannelsFor(facts.customerHasEmail),
-      timeBarredDecision: timeBarredPending ? (e.to === 'closed' ? 'answer_time_barred' : 'accept') : null,
-      blockedBy: blockers(facts, e).map((m) => (m.key ? t(m.key, m.params ?? {}) : m.message)),
+      timeBarredDecision: decision === 'accept' || decision === 'answer_time_barred' ? decision : null,
+      blockedBy: o.blockers.map((m) => (m.key ? t(m.key, m.params ?? {}) : m.message)),
     });
   }
   // Forward moves first, then returns and rejections, the hold last.
@@ -133,33 +132,3 @@ export function transitionForms(edges: Edge[], facts: CaseFacts, t: Translate): 
   return forms.sort((a, b) => rank(a) - rank(b));
 }
 
-type Form = Record<string, unknown>;
-
-/** The last value of a form field as a string (a repeated field arrives as an array). */
-export function field(body: Form, name: string): string {
-  const v = body[name];
-  if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : '';
-  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
-}
-
-/** A blank field is absent (zod then says what is missing). */
-export function optionalField(body: Form, name: string): string | undefined {
-  const v = field(body, name);
-  return v.trim() === '' ? undefined : v;
-}
-
-export const isChecked = (body: Form, name: string): boolean => ['on', 'true', '1'].includes(field(body, name));
-
-/** A hidden `version` field: a number, or undefined when missing (a malformed one goes to zod as NaN → refused). */
-export function versionField(body: Form): number | undefined {
-  const v = field(body, 'version').trim();
-  return v === '' ? undefined : Number(v);
-}
-
-/**
- * A field left empty gets one plain message ("Vui lòng nhập…") instead of zod's technical one;
- * every other message — zod's, already in the user's language, or a localised domain error — is kept.
- */
-export function friendlierErrors(errors: FieldError[], isBlank: (path: string) => boolean, t: Translate): FieldError[] {
-  return errors.map((e) => (isBlank(e.path) && !e.key ? { ...e, message: t('intake.errors.required') } : e));
-}

@@ -7,8 +7,9 @@ import { parse } from '../../lib/validate';
 import { Customer } from '../../models';
 import { authorize } from '../../policies/authorize';
 import { listCustomers } from '../../queries/customers';
-import { presentCustomer } from './presenter';
-import { CreateCustomerBody, CustomerListQuery, UpdateCustomerBody } from './schema';
+import { presentCustomer } from '../../presenters/customers';
+import { CreateCustomerBody, UpdateCustomerBody } from '../../http/schemas/customers';
+import { CustomerListQuery } from './schema';
 
 /** /api/v1/customers */
 export function customersApi(): Router {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { QueryTypes } from 'sequelize';
 import { db } from '../../db';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../openapi/registry';
+import { documentRoute } from '../../http/openapi';
 
 const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), db: z.enum(['ok', 'down']) }).openapi('Health');
 documentRoute({ method: 'get', path: '/health', summary: 'Liveness and database reachability (503 when the database is down)', tags: ['Health'], response: { status: 200, schema: HealthSchema }, public: true });

@@ -1,7 +1,8 @@
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
-import { requireSignIn } from '../auth/middleware';
-import { ROLE_KEYS, type RoleKey } from '../../domain/roles';
+import { requireSignIn } from '../../http/auth';
+import type { RoleKey } from '../../domain/roles';
+import type { AppAbility } from '../../policies/ability';
 import { auditTotals } from '../../queries/audit';
 import { dashboardCounts, type DashboardFigure } from '../../queries/dashboard';
 import { countUsers } from '../../queries/users';
@@ -11,17 +12,6 @@ interface Card {
   stats: Array<{ key: string; value: number | string }>;
   links: Array<{ href: string; key: string }>;
 }
-
-/** The case figures each role watches, and the queue pre-filtered to match. */
-const CASE_FIGURES: Partial<Record<RoleKey, DashboardFigure[]>> = {
-  intake: ['loggedToday', 'inIntake', 'acknowledgeOverdue'],
-  quality: ['open', 'overdue', 'onHold', 'inWork'],
-  cs_director: ['awaitingReview', 'overdue'],
-  dept_head: ['open', 'disputed', 'regulatoryOpen'],
-  ceo: ['open', 'disputed', 'regulatoryOpen'],
-  admin_officer: ['open', 'disputed', 'regulatoryOpen'],
-  legal: ['open', 'disputed', 'regulatoryOpen'],
-};
 
 /** Where a figure's link goes: the queue showing exactly those entries (when the queue can filter so). */
 function queueLink(figure: DashboardFigure, today: string): string | null {
@@ -49,53 +39,101 @@ function queueLink(figure: DashboardFigure, today: string): string | null {
   }
 }
 
-/** Per-role figures on the home page. */
-async function cardFor(req: Request, role: RoleKey, zone: string): Promise<Card> {
-  const today = DateTime.now().setZone(zone).toISODate()!;
-  switch (role) {
-    case 'sysadmin': {
-      const counts = await countUsers();
-      return {
-        role,
-        stats: [
-          { key: 'stats.activeUsers', value: counts.active },
-          { key: 'stats.inactiveUsers', value: counts.inactive },
-          { key: 'stats.departments', value: counts.departments },
-        ],
-        links: [
-          { href: '/admin/users', key: 'nav.users' },
-          { href: '/admin/departments', key: 'nav.departments' },
-        ],
-      };
-    }
-    case 'auditor': {
+/**
+ * The home page's cards, each shown because of what the ability allows, never because of a role
+ * name: a card is named after the duty (the role whose work it shows) and appears when the user
+ * may do that duty's distinctive thing. A card whose work a broader one already covers is not
+ * repeated (someone who may hold and archive cases gets the quality card, not also the intake
+ * card of logging entries). In ROLE_KEYS order, as the roles are listed everywhere.
+ */
+type Link = Card['links'][number];
+type Content = Pick<Card, 'stats' | 'links'>;
+
+interface CardDef {
+  role: RoleKey;
+  shows(ability: AppAbility): boolean;
+  /** Case figures the card watches, each with a link to the queue showing them… */
+  figures?: DashboardFigure[];
+  /** …after these links; */
+  lead?(ability: AppAbility): Link[];
+  /** or figures of its own. */
+  build?(req: Request, zone: string, today: string): Promise<Content>;
+}
+
+const CARDS: CardDef[] = [
+  // Logs entries, but does not run the cases.
+  {
+    role: 'intake',
+    shows: (a) => a.can('create', 'Complaint') && !a.can('hold', 'Complaint'),
+    figures: ['loggedToday', 'inIntake', 'acknowledgeOverdue'],
+    lead: (a) => (a.can('create', 'Complaint') ? [{ href: '/complaints/new', key: 'nav.newEntry' }] : []),
+  },
+  // Runs the cases: holds and archives them.
+  { role: 'quality', shows: (a) => a.can('hold', 'Complaint'), figures: ['open', 'overdue', 'onHold', 'inWork'] },
+  // Answers on cases it does not run.
+  { role: 'dept_head', shows: (a) => a.can('respond', 'Complaint') && !a.can('update', 'Complaint'), figures: ['open', 'disputed', 'regulatoryOpen'] },
+  { role: 'cs_director', shows: (a) => a.can('review', 'Complaint'), figures: ['awaitingReview', 'overdue'] },
+  { role: 'ceo', shows: (a) => a.can('sign', 'RegulatoryReview'), figures: ['open', 'disputed', 'regulatoryOpen'] },
+  { role: 'admin_officer', shows: (a) => a.can('file', 'RegulatoryReview'), figures: ['open', 'disputed', 'regulatoryOpen'] },
+  { role: 'legal', shows: (a) => a.can('hold', 'Archive'), figures: ['open', 'disputed', 'regulatoryOpen'] },
+  {
+    role: 'auditor',
+    shows: (a) => a.can('verify', 'AuditEvent'),
+    async build(req, zone, today) {
       const [totals, counts] = await Promise.all([auditTotals(), dashboardCounts(req.ability, ['loggedThisYear'], zone)]);
+      const links: Link[] = [
+        { href: '/audit', key: 'nav.audit' },
+        { href: '/audit/verify', key: 'audit.verify.run' },
+      ];
+      if (req.ability.can('read', 'Complaint')) links.push({ href: `/complaints?sort=received&receivedFrom=${today.slice(0, 4)}-01-01`, key: 'queue.figures.link.loggedThisYear' });
       return {
-        role,
         stats: [
           { key: 'stats.auditEvents', value: totals.events },
           { key: 'stats.auditChains', value: totals.chains },
           { key: 'queue.figures.loggedThisYear', value: counts.loggedThisYear },
         ],
-        links: [
-          { href: '/audit', key: 'nav.audit' },
-          { href: '/audit/verify', key: 'audit.verify.run' },
-          { href: `/complaints?sort=received&receivedFrom=${today.slice(0, 4)}-01-01`, key: 'queue.figures.link.loggedThisYear' },
-        ],
+        links,
       };
-    }
-    default: {
-      const figures = CASE_FIGURES[role] ?? [];
-      if (figures.length === 0) return { role, stats: [], links: [] };
-      const counts = await dashboardCounts(req.ability, figures, zone);
-      const links = figures.flatMap((f) => {
-        const href = queueLink(f, today);
-        return href ? [{ href, key: `queue.figures.link.${f}` }] : [];
-      });
-      if (role === 'intake') links.unshift({ href: '/complaints/new', key: 'nav.newEntry' });
-      return { role, stats: figures.map((f) => ({ key: `queue.figures.${f}`, value: counts[f] })), links };
-    }
-  }
+    },
+  },
+  {
+    role: 'sysadmin',
+    shows: (a) => a.can('create', 'User'),
+    async build(req) {
+      const counts = await countUsers();
+      const links: Link[] = [{ href: '/admin/users', key: 'nav.users' }];
+      if (req.ability.can('create', 'Department')) links.push({ href: '/admin/departments', key: 'nav.departments' });
+      return {
+        stats: [
+          { key: 'stats.activeUsers', value: counts.active },
+          { key: 'stats.inactiveUsers', value: counts.inactive },
+          { key: 'stats.departments', value: counts.departments },
+        ],
+        links,
+      };
+    },
+  },
+];
+
+/** The cards this ability shows, by duty (exported for the test of the demo roles' cards). */
+export function homeCards(ability: AppAbility): RoleKey[] {
+  return CARDS.filter((def) => def.shows(ability)).map((def) => def.role);
+}
+
+async function cardFor(req: Request, def: CardDef, zone: string): Promise<Card> {
+  const today = DateTime.now().setZone(zone).toISODate()!;
+  if (def.build) return { role: def.role, ...(await def.build(req, zone, today)) };
+  const figures = def.figures ?? [];
+  if (figures.length === 0 || !req.ability.can('read', 'Complaint')) return { role: def.role, stats: [], links: [] };
+  const counts = await dashboardCounts(req.ability, figures, zone);
+  const links = [
+    ...(def.lead?.(req.ability) ?? []),
+    ...figures.flatMap((f) => {
+      const href = queueLink(f, today);
+      return href ? [{ href, key: `queue.figures.link.${f}` }] : [];
+    }),
+  ];
+  return { role: def.role, stats: figures.map((f) => ({ key: `queue.figures.${f}`, value: counts[f] })), links };
 }
 
 export function homePages(): Router {
@@ -103,8 +141,7 @@ export function homePages(): Router {
   r.get('/', requireSignIn, async (req, res) => {
     // The organisation's zone, as pageLocals set it from the config: "today" starts at its midnight.
     const zone = String(res.locals.timezone ?? 'Asia/Ho_Chi_Minh');
-    const roles = ROLE_KEYS.filter((role) => req.user!.roles.includes(role));
-    const cards = await Promise.all(roles.map((role) => cardFor(req, role, zone)));
+    const cards = await Promise.all(CARDS.filter((def) => def.shows(req.ability)).map((def) => cardFor(req, def, zone)));
     res.render('home/index', { title: req.t('home.title'), cards });
   });
   return r;

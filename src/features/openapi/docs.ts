@@ -2,7 +2,7 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import { nodeModulesDir } from '../../paths';
-import { openApiDocument } from './registry';
+import { openApiDocument } from '../../http/openapi';
 
 /** The app's own icon is linked, so the browser never asks for a /favicon.ico that does not exist. */
 const PAGE = `<!doctype html>

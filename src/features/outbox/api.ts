@@ -5,7 +5,7 @@ import { parse } from '../../lib/validate';
 import { retryOutbox } from '../../outbox/outbox';
 import { findOutboxEntry, listOutbox } from '../../outbox/queries';
 import { authorize } from '../../policies/authorize';
-import { presentOutbox } from './presenter';
+import { presentOutbox } from '../../presenters/outbox';
 import { OutboxListQuery } from './schema';
 
 /** /api/v1/outbox: what the delivery workers have sent, are sending, will retry or gave up on. */

@@ -5,8 +5,8 @@ import { parse } from '../../lib/validate';
 import { OUTBOX_STATUSES, retryOutbox } from '../../outbox/outbox';
 import { countOutbox, listOutbox } from '../../outbox/queries';
 import { authorize } from '../../policies/authorize';
-import { requireSignIn } from '../auth/middleware';
-import { setFlash } from '../pages/locals';
+import { requireSignIn } from '../../http/auth';
+import { setFlash } from '../../http/pageLocals';
 import { OutboxListQuery } from './schema';
 
 /** /admin/outbox: the sysadmin sees what is queued, sent and failed (with the error) and retries a failed message. */

@@ -1,7 +1,7 @@
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
 import { OUTBOX_STATUSES } from '../../outbox/outbox';
-import { documentRoute } from '../openapi/registry';
+import { documentRoute } from '../../http/openapi';
 
 const instant = z.string().datetime({ offset: true });
 

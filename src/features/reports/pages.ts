@@ -4,8 +4,8 @@ import type { Config } from '../../config';
 import type { FieldError } from '../../lib/errors';
 import { pageQuery } from '../../lib/http';
 import { parse } from '../../lib/validate';
-import { requireSignIn } from '../auth/middleware';
-import { formErrors } from '../pages/locals';
+import { requireSignIn } from '../../http/auth';
+import { formErrors } from '../../http/pageLocals';
 import { authorizeFeedbackLog, feedbackLogExporter } from './api';
 import { FeedbackLogQuery } from './schema';
 

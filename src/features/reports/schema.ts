@@ -1,6 +1,6 @@
 import { instantOrDate } from '../../lib/dates';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../openapi/registry';
+import { documentRoute } from '../../http/openapi';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

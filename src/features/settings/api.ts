@@ -14,7 +14,7 @@ import { notFound } from '../../lib/errors';
 import { expectedVersion, idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { authorize } from '../../policies/authorize';
-import { presentHoliday, presentSetting, presentSlaPolicy } from './presenter';
+import { presentHoliday, presentSetting, presentSlaPolicy } from '../../presenters/settings';
 import { holidayYearSummaries, listHolidays, listSettings, listSlaPolicies } from './queries';
 import { CreateHolidayBody, CreateSlaPolicyBody, HolidayListQuery, HolidayYearParams, parseSettingBody, UpdateHolidayBody, UpdateSlaPolicyBody } from './schema';
 

@@ -25,9 +25,9 @@ import type { Translate } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
 import { Holiday, SlaPolicy } from '../../models';
 import { authorize } from '../../policies/authorize';
-import { requireSignIn } from '../auth/middleware';
-import { formErrors, setFlash } from '../pages/locals';
-import { presentHoliday, presentSlaPolicy, type HolidayJson, type SlaPolicyJson } from './presenter';
+import { requireSignIn } from '../../http/auth';
+import { formErrors, setFlash } from '../../http/pageLocals';
+import { presentHoliday, presentSlaPolicy, type HolidayJson, type SlaPolicyJson } from '../../presenters/settings';
 import { holidayYearSummaries, listHolidays, listSettings, listSlaPolicies } from './queries';
 import { CreateHolidayBody, CreateSlaPolicyBody, HolidayListQuery, HolidayYearParams, parseSettingBody, SLA_MODE_KEYS, UpdateHolidayBody, UpdateSlaPolicyBody } from './schema';
 

@@ -6,7 +6,7 @@ import { isoDate } from '../../lib/dates';
 import type { Lang } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../openapi/registry';
+import { documentRoute } from '../../http/openapi';
 
 /** The longest target the table accepts: one year. */
 export const MAX_TARGET_MINUTES = 525_600;

@@ -5,7 +5,7 @@ import { expectedVersion, idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { authorize } from '../../policies/authorize';
 import { findUser, listDepartments, listUsers } from '../../queries/users';
-import { presentDepartment, presentUser } from './presenter';
+import { presentDepartment, presentUser } from '../../presenters/users';
 import { CreateDepartmentBody, CreateUserBody, SetPasswordBody, UpdateDepartmentBody, UpdateUserBody, UserListQuery } from './schema';
 
 /** /api/v1/users and /api/v1/departments: the sysadmin's people administration. */

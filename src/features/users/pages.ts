@@ -7,9 +7,9 @@ import { parse } from '../../lib/validate';
 import { Department } from '../../models';
 import { authorize } from '../../policies/authorize';
 import { findUser, listDepartments, listUsers } from '../../queries/users';
-import { requireSignIn } from '../auth/middleware';
-import { formErrors, setFlash } from '../pages/locals';
-import { presentDepartment, presentUser } from './presenter';
+import { requireSignIn } from '../../http/auth';
+import { formErrors, setFlash } from '../../http/pageLocals';
+import { presentDepartment, presentUser } from '../../presenters/users';
 import { CreateDepartmentBody, CreateUserBody, SetPasswordBody, UpdateDepartmentBody, UpdateUserBody, UserListQuery } from './schema';
 
 type Form = Record<string, unknown>;

@@ -1,32 +1,14 @@
-import { ROLE_KEYS } from '../../domain/roles';
-import { PASSWORD_MAX } from '../../lib/passwords';
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../openapi/registry';
-
-export const RoleSchema = z.enum(ROLE_KEYS).openapi('Role');
+import { documentRoute } from '../../http/openapi';
+import { passwordField as password, RoleSchema, UserSchema } from '../../http/schemas/users';
 
 export const DepartmentSchema = z
   .object({ id: z.string().uuid(), code: z.string(), name: z.string(), active: z.boolean(), version: z.number().int() })
   .openapi('Department');
 
-export const UserSchema = z
-  .object({
-    id: z.string().uuid(),
-    email: z.string(),
-    name: z.string(),
-    roles: z.array(RoleSchema),
-    department: z.object({ id: z.string().uuid(), code: z.string(), name: z.string() }).nullable(),
-    active: z.boolean(),
-    locale: z.enum(['vi', 'en']).nullable(),
-    version: z.number().int(),
-    createdAt: z.string().datetime({ offset: true }),
-  })
-  .openapi('User');
-
 const email = z.string().trim().max(254).email();
 const name = z.string().trim().min(1).max(200);
-const password = z.string().max(PASSWORD_MAX);
 
 export const CreateUserBody = z
   .object({
@@ -54,11 +36,6 @@ export const UpdateUserBody = z
   .openapi('UpdateUser');
 
 export const SetPasswordBody = z.object({ password }).strict().openapi('SetPassword');
-export const ChangeOwnPasswordBody = z
-  .object({ currentPassword: z.string().min(1).max(PASSWORD_MAX), newPassword: password })
-  .strict()
-  .openapi('ChangeOwnPassword');
-
 export const UserListQuery = z
   .object({
     q: z.string().trim().max(200).optional(),

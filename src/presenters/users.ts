@@ -1,4 +1,4 @@
-import type { Department, User } from '../../models';
+import type { Department, User } from '../models';
 
 export interface UserJson {
   id: string;

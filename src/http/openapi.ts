@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { ERROR_CODES } from '../../lib/errors';
-import { z } from '../../lib/zod';
+import { ERROR_CODES } from '../lib/errors';
+import { z } from '../lib/zod';
 
 /** Every feature registers its routes here from its schema.ts; /api/openapi.json is generated from it. */
 export const registry = new OpenAPIRegistry();

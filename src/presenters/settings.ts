@@ -1,6 +1,6 @@
-import { isDefaultPolicy } from '../../commands/settings';
-import { readRecurrenceSetting } from '../../domain/recurrence';
-import type { Holiday, Setting, SlaPolicy } from '../../models';
+import { isDefaultPolicy } from '../commands/settings';
+import { readRecurrenceSetting } from '../domain/recurrence';
+import type { Holiday, Setting, SlaPolicy } from '../models';
 
 export function presentSlaPolicy(p: SlaPolicy) {
   return {

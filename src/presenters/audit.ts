@@ -1,5 +1,5 @@
-import type { AuditEvent } from '../../models';
-import type { AuditLinks } from '../../queries/audit';
+import type { AuditEvent } from '../models';
+import type { AuditLinks } from '../queries/audit';
 
 /** An event as the API and the auditor's page show it; `links` (one batch per page) adds names and the case. */
 export function presentAuditEvent(e: AuditEvent, links?: AuditLinks) {

@@ -1,4 +1,4 @@
-import type { Customer } from '../../models';
+import type { Customer } from '../models';
 
 export function presentCustomer(c: Customer) {
   return {

@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Config } from '../../config';
-import { resolveToken, userActor } from '../../commands/authenticator';
-import { currentContext } from '../../lib/context';
-import { unauthenticated } from '../../lib/errors';
-import { defineAbilityFor } from '../../policies/ability';
+import type { Config } from '../config';
+import { resolveToken, userActor } from '../commands/authenticator';
+import { currentContext } from '../lib/context';
+import { unauthenticated } from '../lib/errors';
+import { defineAbilityFor } from '../policies/ability';
 
 export function sessionCookieName(config: Config): string {
   // The __Host- prefix pins the cookie to this origin over HTTPS; plain HTTP (a laptop demo) cannot use it.

@@ -1,4 +1,4 @@
-import type { OutboxEntry } from '../../outbox/queries';
+import type { OutboxEntry } from '../outbox/queries';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 

@@ -1,6 +1,6 @@
-import { dueTimes, type ClockKind } from '../../domain/clocks';
-import type { CaseClock, Complaint, Customer } from '../../models';
-import * as clock from '../../lib/clock';
+import { dueTimes, type ClockKind } from '../domain/clocks';
+import type { CaseClock, Complaint, Customer } from '../models';
+import * as clock from '../lib/clock';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 

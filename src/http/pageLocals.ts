@@ -1,9 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Config } from '../../config';
-import type { Problem } from '../../lib/errorHandler';
-import { AppError, type FieldError } from '../../lib/errors';
-import { DEFAULT_LANG, translator, type Translate } from '../../lib/i18n';
-import { allowed } from '../../policies/authorize';
+import type { Config } from '../config';
+import type { Problem } from '../lib/errorHandler';
+import { AppError, type FieldError } from '../lib/errors';
+import { DEFAULT_LANG, translator, type Translate } from '../lib/i18n';
+import { allowed } from '../policies/authorize';
 
 const FLASH_COOKIE = 'casebook.flash';
 

@@ -1,0 +1,134 @@
+/**
+ * The shape of a capability's registration in the procedure (see `./index.ts`, the one bootstrap,
+ * and `./steps.ts`, everything each step requires). No behaviour here: types only.
+ */
+import type { Kind } from '../domain/entries';
+import type { EdgeAction, Stage, SuppliedField, TransitionInput } from '../domain/workflow';
+import type { CronJob } from '../jobs/CronJob';
+import type { FieldError } from '../lib/errors';
+import type { Complaint, Customer } from '../models';
+import type { Action, Subject } from '../policies/ability';
+import type { CapabilityName, RequirementId, StepId } from './steps';
+
+/** What every capability's guards may read: the case's place in the stage machine, read by the registry itself. */
+export interface CoreFacts {
+  kind: Kind;
+  status: Stage;
+  heldStatus: Stage | null;
+  round: number;
+}
+
+/** What a fact loader, a detail or a dossier contributor is given: the case locked by the command (or read by the page) and its customer. */
+export interface CaseContext {
+  complaint: Complaint;
+  customer: Customer;
+}
+
+/**
+ * Loads a capability's facts. Runs inside the caller's transaction (queries join it through CLS):
+ * it must await nothing but the database.
+ */
+export type FactLoader<F extends object> = (ctx: CaseContext) => F | Promise<F>;
+
+/** What is missing for one requirement (empty = met), as field errors with stable locale keys. */
+export type Guard<F extends object> = (facts: Readonly<CoreFacts & F>, input: TransitionInput) => FieldError[];
+
+/** One capability's part of the procedure, registered once in `./index.ts`. */
+export interface Capability<F extends object> {
+  /** Must equal the `by` of the requirements in `./steps.ts` it guards. */
+  name: CapabilityName;
+  /** The issue that landed it. */
+  issue: number;
+  /** Its facts, typed: its guards see these and the core facts, nothing else. */
+  facts: FactLoader<F>;
+  /** A guard for every requirement `./steps.ts` says this capability registers — no more, no fewer. */
+  guards: { readonly [R in RequirementId]?: Guard<F> };
+  /** What it adds to the case detail (GET /complaints/:id, the case page), one loader per key (`procedure.detail()`). */
+  detail?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
+  /** What it adds to the dossier (the dispute file, the archive snapshot), one loader per file or section. */
+  dossier?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
+  /** What it asks the one ability definition (src/policies/ability.ts) about; a step's action must be among its owner's. */
+  abilities: ReadonlyArray<{ action: Action; subject: Subject }>;
+  /** Its scheduled jobs (`procedure.jobs()`; the landed capability has none — src/jobs/scheduler.ts lists today's). */
+  jobs?: () => readonly CronJob[];
+}
+
+/**
+ * A capability as the registry holds it, whatever its facts: `Guard<never>` accepts every guard
+ * (the registry calls each with the whole case's facts, a superset of what it declared).
+ */
+export interface AnyCapability {
+  name: CapabilityName;
+  issue: number;
+  facts: FactLoader<object>;
+  guards: { readonly [R in RequirementId]?: Guard<never> };
+  detail?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
+  dossier?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
+  abilities: ReadonlyArray<{ action: Action; subject: Subject }>;
+  jobs?: () => readonly CronJob[];
+}
+
+/** One concrete edge of the stage machine (a step of `./steps.ts` from one stage). */
+export interface Edge {
+  step: StepId;
+  from: Stage;
+  to: Stage;
+  action: EdgeAction;
+  kinds: readonly Kind[];
+  /** forward/resume are the procedure's way on; back is a return or a rejection. */
+  direction: 'forward' | 'back' | 'hold' | 'resume';
+  /** What must be recorded to take it, in PRODUCT.md's order. */
+  requires: readonly RequirementId[];
+}
+
+export type TransitionCheck =
+  | { ok: true; edge: Edge }
+  | { ok: false; reason: 'no_edge'; allowed: Stage[] }
+  | { ok: false; reason: 'missing'; edge: Edge; missing: FieldError[] };
+
+export type FieldMode = 'none' | 'optional' | 'required';
+
+/** What the case page offers for an edge, derived from the same guards the command runs. */
+export interface Offer {
+  edge: Edge;
+  /** The fields of the request: required when a requirement the request can supply is unmet, optional when the step accepts it. */
+  fields: Record<SuppliedField, FieldMode>;
+  /** The value a required field must carry (the time-barred decision this edge records). */
+  values: Partial<Record<SuppliedField, string>>;
+  /** Unmet requirements only other records can meet: while any remain, the edge is not offered. */
+  blockers: FieldError[];
+}
+
+/** A requirement listed in `./steps.ts` whose capability has not landed: shown, never blocking. */
+export interface PendingRequirement {
+  requirement: RequirementId;
+  says: string;
+  by: CapabilityName;
+  issue: number;
+  steps: StepId[];
+}
+
+/** The procedure built from every registered capability. Immutable. */
+export interface Procedure<F extends CoreFacts> {
+  readonly capabilities: readonly AnyCapability[];
+  /** Every concrete edge (the resume edge depends on the case: see `edgesFrom`). */
+  readonly edges: readonly Edge[];
+  /** Requirements of `./steps.ts` whose capability is not registered yet. */
+  readonly pending: readonly PendingRequirement[];
+  /** The case's facts: the core ones and every capability's. Inside a transaction, the locked row's. */
+  facts(ctx: CaseContext): Promise<F>;
+  /** The edges the case may take now, before guards (on hold: only back to the stage it was held in). */
+  edgesFrom(facts: F): Edge[];
+  /** Decides whether `input.to` is reachable now and, if not, exactly what is missing. */
+  check(facts: F, input: TransitionInput): TransitionCheck;
+  /** What only other records can provide for `edge` (not the request itself). */
+  blockers(facts: F, edge: Edge): FieldError[];
+  /** What the form for `edge` asks and whether it is withheld. */
+  offer(facts: F, edge: Edge): Offer;
+  /** Every capability's contribution to the case detail. */
+  detail(ctx: CaseContext): Promise<Record<string, unknown>>;
+  /** Every capability's contribution to the dossier. */
+  dossier(ctx: CaseContext): Promise<Record<string, unknown>>;
+  /** Every capability's jobs. */
+  jobs(): CronJob[];
+}

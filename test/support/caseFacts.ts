@@ -1,0 +1,17 @@
+import type { CaseFacts } from '../../src/procedure';
+
+/** A case's core facts for the procedure's guards: a fresh complaint in intake, unless overridden. */
+export const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
+  kind: 'complaint',
+  status: 'intake',
+  heldStatus: null,
+  round: 1,
+  timeBarred: false,
+  timeBarredDecision: null,
+  acknowledgedAt: null,
+  customerHasEmail: true,
+  regulatoryReviewRequired: false,
+  regulatoryReviewOpen: false,
+  regulatoryDecided: false,
+  ...over,
+});

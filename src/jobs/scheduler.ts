@@ -1,10 +1,11 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { procedure } from '../procedure';
 import { AuditAnchorJob } from './auditAnchorJob';
 import { tickOf, type CronJob } from './CronJob';
 
-/** Every job the app runs. Later issues add theirs here. */
+/** Every job the app runs: the platform's, then each registered capability's (src/procedure). */
 export function allJobs(): CronJob[] {
-  return [new AuditAnchorJob()];
+  return [new AuditAnchorJob(), ...procedure.jobs()];
 }
 
 /** The only place that touches node-cron. Returns a stop function for graceful shutdown. */

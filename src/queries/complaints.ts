@@ -7,7 +7,7 @@ import { z } from '../lib/zod';
 import { CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, User } from '../models';
 import type { AppAbility } from '../policies/ability';
 import { accessibleWhere } from '../policies/accessible';
-import { caseFacts, nextStages } from '../procedure';
+import { caseFacts, nextStages, procedure } from '../procedure';
 import * as clock from '../lib/clock';
 import { attachClocks } from './clocks';
 
@@ -154,7 +154,8 @@ export async function caseDetail(complaint: Complaint, now = clock.now()) {
       status: e.status,
       matchedBy: recurrenceIds.get(e.id) ?? ['customer'],
     }));
-  const facts = await caseFacts({ complaint, customer: complaint.customer as Customer });
+  const context = { complaint, customer: complaint.customer as Customer };
+  const facts = await caseFacts(context);
   return {
     timeline,
     holds: holdList,
@@ -168,5 +169,7 @@ export async function caseDetail(complaint: Complaint, now = clock.now()) {
     letters: [],
     regulatory: null,
     signatures: [],
+    // What each registered capability adds (src/procedure): a later issue's evidence, findings… replace the empty parts above.
+    ...(await procedure.detail(context)),
   };
 }

@@ -4,6 +4,7 @@ import { useTestDatabase } from '../support/db';
 import { asActor } from '../support/context';
 import { transaction, sequelize } from '../../src/db';
 import { AuditEvent, Department } from '../../src/models';
+import { recordAudit } from '../../src/models/AuditEvent';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { anchorAuditTrail } from '../../src/commands/auditAnchorer';
 
@@ -58,6 +59,29 @@ describe('audit trail', () => {
     await expect(sequelize().query(`UPDATE audit_events SET action = 'x'`)).rejects.toMatchObject({ parent: { code: 'CB001' } });
     await expect(sequelize().query('DELETE FROM audit_events')).rejects.toMatchObject({ parent: { code: 'CB001' } });
     await expect(sequelize().query('TRUNCATE audit_events')).rejects.toMatchObject({ parent: { code: 'CB001' } });
+  });
+
+  it('appends two first events of one new chain from concurrent transactions as seq 1 and 2, linked', async () => {
+    const entityId = `concurrent-${Date.now()}`;
+    const append = (n: number) =>
+      asActor(() =>
+        transaction(async () => {
+          await recordAudit({ action: 'report.exported', entityType: 'Report', entityId, meta: { n } });
+          // Hold the new head's row until the other transaction has tried to create it too.
+          await sequelize().query('SELECT pg_sleep(0.2)');
+        }),
+      );
+    await Promise.all([append(1), append(2)]);
+    const events = await AuditEvent.findAll({ where: { entityType: 'Report', entityId }, order: [['seq', 'ASC']] });
+    expect(events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(events[0].prevHash).toBe('0'.repeat(64));
+    expect(events[1].prevHash).toBe(events[0].hash);
+    const [head] = await sequelize().query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_chain_heads WHERE chain_key = :key', {
+      replacements: { key: `Report:${entityId}` },
+      type: QueryTypes.SELECT,
+    });
+    expect(head).toEqual({ seq: 2, hash: events[1].hash });
+    expect((await verifyAuditTrail()).failures.filter((f) => f.id.includes(entityId) || events.some((e) => e.id === f.id))).toEqual([]);
   });
 
   it('verifies an untouched trail, anchored and not', async () => {

@@ -10,6 +10,7 @@ import * as m0008 from './0008-outbox';
 import * as m0009 from './0009-job-runs';
 import * as m0010 from './0010-audit-trail-v2';
 import * as m0011 from './0011-case-clocks';
+import * as m0012 from './0012-audit-append-new-chain';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -24,4 +25,5 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0009-job-runs', up: m0009.up },
   { name: '0010-audit-trail-v2', up: m0010.up },
   { name: '0011-case-clocks', up: m0011.up },
+  { name: '0012-audit-append-new-chain', up: m0012.up },
 ];

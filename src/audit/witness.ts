@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { projectRoot } from '../paths';
 
 /**
@@ -45,24 +46,26 @@ export function appendWitness(line: WitnessLine): void {
   }
 }
 
-/** Every line of the witness; a line that does not parse is returned as `{ error }` with its number. */
-export function readWitness(): Array<{ line: number; entry?: WitnessLine; error?: string }> {
+/**
+ * Every line of the witness, read as a stream (the file grows by a line a minute for years); a
+ * line that does not parse comes as `{ error }` with its number.
+ */
+export async function* readWitness(): AsyncGenerator<{ line: number; entry?: WitnessLine; error?: string }> {
   const file = witnessFile();
-  if (!fs.existsSync(file)) return [];
-  const out: Array<{ line: number; entry?: WitnessLine; error?: string }> = [];
-  fs.readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((text, i) => {
-      if (!text.trim()) return;
-      try {
-        const entry = JSON.parse(text) as WitnessLine;
-        if (typeof entry.anchor !== 'number' || typeof entry.hash !== 'string') throw new Error('not an anchor line');
-        out.push({ line: i + 1, entry });
-      } catch (err) {
-        out.push({ line: i + 1, error: (err as Error).message });
-      }
-    });
-  return out;
+  if (!fs.existsSync(file)) return;
+  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
+  for await (const text of lines) {
+    n++;
+    if (!text.trim()) continue;
+    try {
+      const entry = JSON.parse(text) as WitnessLine;
+      if (typeof entry.anchor !== 'number' || typeof entry.hash !== 'string') throw new Error('not an anchor line');
+      yield { line: n, entry };
+    } catch (err) {
+      yield { line: n, error: (err as Error).message };
+    }
+  }
 }
 
 let mailRecipients: string[] | undefined;

@@ -44,9 +44,13 @@ export function eventHash(prevHash: string, seq: number, body: AuditBody | strin
   return sha256Hex(`${prevHash}\n${seq}\n${typeof body === 'string' ? body : canonicalJson(body)}`);
 }
 
-/** sha256(salt "\n" canonical(content)): the salt keeps a purged value from being confirmed by guessing. */
-export function contentHash(salt: string, content: AuditContent): string {
-  return sha256Hex(`${salt}\n${canonicalJson(content)}`);
+/**
+ * sha256(salt "\n" canonical(content)): the salt keeps a purged value from being confirmed by
+ * guessing. Takes the content already canonical (a string) when the caller has it, so the hot
+ * path serialises each event's content once.
+ */
+export function contentHash(salt: string, content: AuditContent | string): string {
+  return sha256Hex(`${salt}\n${typeof content === 'string' ? content : canonicalJson(content)}`);
 }
 
 /** The message an event's signature covers. */

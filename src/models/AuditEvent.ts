@@ -211,6 +211,7 @@ export function auditAppendArgs(input: AuditInput): [string, string, string, str
     meta: input.meta ?? null,
   };
   const salt = randomBytes(16).toString('hex');
+  const contentJson = canonicalJson(content);
   const body: AuditBody = {
     v: AUDIT_FORMAT,
     id: randomUUID(),
@@ -223,9 +224,9 @@ export function auditAppendArgs(input: AuditInput): [string, string, string, str
     complaintId: input.complaintId ?? (input.entityType === 'Complaint' ? input.entityId : null),
     op: input.op ?? null,
     requestId: ctx?.requestId ?? null,
-    contentHash: contentHash(salt, content),
+    contentHash: contentHash(salt, contentJson),
     keyId: keyring.keyId,
   };
   const bodyJson = canonicalJson(body);
-  return [chainKey(input.entityType, input.entityId), bodyJson, keyring.sign(eventSigningMessage(bodyJson)), salt, canonicalJson(content)];
+  return [chainKey(input.entityType, input.entityId), bodyJson, keyring.sign(eventSigningMessage(bodyJson)), salt, contentJson];
 }

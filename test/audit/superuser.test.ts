@@ -11,7 +11,7 @@ import { AuditEvent, Complaint } from '../../src/models';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { anchorAuditTrail } from '../../src/commands/auditAnchorer';
 import { disposeCaseContent } from '../../src/commands/disposal';
-import { readWitness, setWitnessMail, witnessFile } from '../../src/audit/witness';
+import { readWitness, setWitnessMail, witnessFile, type WitnessLine } from '../../src/audit/witness';
 import { outboxKind } from '../../src/outbox/kinds';
 import '../../src/outbox/auditAnchorMail';
 import { auditKeyring, keyringFrom, generateSigningKeyPem } from '../../src/audit/keys';
@@ -36,6 +36,12 @@ async function anchorNow(): Promise<number> {
 }
 
 const findings = async () => (await verifyAuditTrail()).failures;
+
+async function witnessLines(): Promise<WitnessLine[]> {
+  const out: WitnessLine[] = [];
+  for await (const w of readWitness()) if (w.entry) out.push(w.entry);
+  return out;
+}
 
 describe('the audit trail against the database superuser', () => {
   it('reports an event forged by calling audit_append directly: a correct chain, a backdated time, a fake actor, but no valid signature', async () => {
@@ -104,7 +110,7 @@ describe('the audit trail against the database superuser', () => {
   it('reports anchors deleted before a cut: the witness outside the database still has them', async () => {
     const c = await buildComplaint();
     const anchorId = await anchorNow();
-    expect(readWitness().map((w) => w.entry?.anchor)).toContain(anchorId);
+    expect((await witnessLines()).map((w) => w.anchor)).toContain(anchorId);
     expect(fs.readFileSync(witnessFile(), 'utf8')).not.toContain(c.description);
     // The insider removes every anchor from the database, then cuts the case's events.
     await asSuperuser('DELETE FROM audit_anchors');
@@ -122,7 +128,7 @@ describe('the audit trail against the database superuser', () => {
         `SELECT recipient, payload, dedupe_key FROM outbox WHERE kind = 'audit.anchor' ORDER BY recipient`,
         { type: QueryTypes.SELECT },
       );
-      const line = readWitness().find((w) => w.entry?.anchor === anchorId)!.entry!;
+      const line = (await witnessLines()).find((w) => w.anchor === anchorId)!;
       expect(mails.map((m) => m.recipient)).toEqual(['auditor@example.com', 'kiemtoan@example.vn']);
       for (const m of mails) expect(m.payload).toEqual(line);
       expect(mails[0].dedupe_key).toBe(`audit.anchor:anchor-${anchorId}:auditor@example.com`);
@@ -140,6 +146,15 @@ describe('the audit trail against the database superuser', () => {
     await asSuperuser(`UPDATE audit_anchors SET event_count = event_count - 1 WHERE id = $1`, [anchorId]);
     const report = await findings();
     expect(report).toContainEqual({ id: `anchor:${anchorId}`, reason: expect.stringMatching(/altered/) });
+  });
+
+  it('reports a witness line that cannot be read, by its line number, without failing the rest', async () => {
+    await buildComplaint();
+    await anchorNow();
+    fs.appendFileSync(witnessFile(), '{"anchor": 12, "hash": \n');
+    const lineNo = fs.readFileSync(witnessFile(), 'utf8').trimEnd().split('\n').length;
+    const report = await findings();
+    expect(report).toContainEqual({ id: `witness:${lineNo}`, reason: expect.stringMatching(new RegExp(`^line ${lineNo} of the witness file cannot be read`)) });
   });
 
   it('reports a record inserted outside the application', async () => {

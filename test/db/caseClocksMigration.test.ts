@@ -1,8 +1,8 @@
 import { QueryTypes } from 'sequelize';
-import { openDatabase, type Database } from '../../src/db';
+import type { Database } from '../../src/db';
 import { migrations } from '../../src/db/migrations';
 import { NAME } from '../../src/db/migrations/0011-case-clocks';
-import { adminQuery, randomDbName, serverUrl, withDatabase } from '../support/testDatabase';
+import { openBlankDatabase } from '../support/testDatabase';
 
 /**
  * Migration 0011 on a database migrated before it: entries whose clocks are the due and met
@@ -10,7 +10,7 @@ import { adminQuery, randomDbName, serverUrl, withDatabase } from '../support/te
  * closed without a first reply), moved into `case_clocks`, then the columns dropped.
  */
 let database: Database;
-let dropName: string | undefined;
+let blank: Awaited<ReturnType<typeof openBlankDatabase>> | undefined;
 const ids: Record<'waiting' | 'held' | 'closed', string> = { waiting: '', held: '', closed: '' };
 
 interface ClockRow {
@@ -36,14 +36,8 @@ const clocksOf = async (complaintId: string) =>
 const nov = (day: number, time: string) => `2026-11-${String(day).padStart(2, '0')}T${time}:00.000Z`;
 
 beforeAll(async () => {
-  const url = serverUrl();
-  if (url) {
-    dropName = randomDbName('casebook_mig');
-    await adminQuery(url, `CREATE DATABASE ${dropName}`);
-    database = await openDatabase({ databaseUrl: withDatabase(url, dropName), poolMax: 2 });
-  } else {
-    database = await openDatabase({});
-  }
+  blank = await openBlankDatabase();
+  database = blank.database;
   const s = database.sequelize;
   const index = migrations.findIndex((m) => m.name === NAME);
   await s.transaction(async () => {
@@ -100,9 +94,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await database?.close();
-  const url = serverUrl();
-  if (url && dropName) await adminQuery(url, `DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
+  await blank?.close();
 });
 
 describe(`migration ${NAME}`, () => {

@@ -1,17 +1,17 @@
 import { QueryTypes } from 'sequelize';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
-import { openDatabase, type Database } from '../../src/db';
+import type { Database } from '../../src/db';
 import { migrations } from '../../src/db/migrations';
 import { LEGACY_PRELOAD, NAME } from '../../src/db/migrations/0004-holiday-calendar';
 import { VIETNAM_PRELOADED_CALENDAR } from '../../src/domain/holidays';
-import { adminQuery, randomDbName, serverUrl, withDatabase } from '../support/testDatabase';
+import { openBlankDatabase } from '../support/testDatabase';
 
 /**
  * Migration 0004 on a database migrated before it: the holiday table as 0002 used to preload it
  * (Tết 2024 and 2025 wrong), plus a sysadmin's own edits, which must survive.
  */
 let database: Database;
-let dropName: string | undefined;
+let blank: Awaited<ReturnType<typeof openBlankDatabase>> | undefined;
 
 interface Row {
   id: string;
@@ -29,14 +29,8 @@ const byDate = async () => new Map((await rows()).map((r) => [r.date, r]));
 const datesBetween = async (from: string, to: string) => (await rows()).filter((r) => r.date >= from && r.date <= to).map((r) => r.date);
 
 beforeAll(async () => {
-  const url = serverUrl();
-  if (url) {
-    dropName = randomDbName('casebook_mig');
-    await adminQuery(url, `CREATE DATABASE ${dropName}`);
-    database = await openDatabase({ databaseUrl: withDatabase(url, dropName), poolMax: 2 });
-  } else {
-    database = await openDatabase({});
-  }
+  blank = await openBlankDatabase();
+  database = blank.database;
   const s = database.sequelize;
   const before = migrations.slice(0, migrations.findIndex((m) => m.name === NAME));
   expect(before.map((m) => m.name)).toEqual(['0001-platform', '0002-intake-workflow', '0003-reference-prefix']);
@@ -62,9 +56,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await database?.close();
-  const url = serverUrl();
-  if (url && dropName) await adminQuery(url, `DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
+  await blank?.close();
 });
 
 describe(`migration ${NAME} on a database preloaded with the old calendar`, () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { openDatabase, type Database } from '../../src/db';
 
 /**
  * Where the migrated template lives. With DATABASE_URL: a template database on that server,
@@ -81,4 +82,22 @@ export function randomDbName(prefix: string): string {
 
 export function readTemplateBlob(file: string): Blob {
   return new Blob([fs.readFileSync(file)]);
+}
+
+/**
+ * An empty, unmigrated database of this test file's own (a fresh one on the server, or an
+ * in-memory PGlite), for tests that run migrations one by one. `close()` also drops it.
+ */
+export async function openBlankDatabase(): Promise<{ database: Database; close(): Promise<void> }> {
+  const url = serverUrl();
+  const name = url ? randomDbName('casebook_mig') : undefined;
+  if (url && name) await adminQuery(url, `CREATE DATABASE ${name}`);
+  const database = url && name ? await openDatabase({ databaseUrl: withDatabase(url, name), poolMax: 2 }) : await openDatabase({});
+  return {
+    database,
+    async close() {
+      await database.close();
+      if (url && name) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
 }

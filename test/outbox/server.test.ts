@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PASSWORD, demoEmail } from '../../seeds/demo';
-import { startServerProcess, type ServerProcess } from '../support/serverProcess';
+import { migratedDataDir, startServerProcess, type ServerProcess } from '../support/serverProcess';
 import { startSmtpPeer, type SmtpPeer } from './support';
 
 /**
@@ -11,7 +10,7 @@ import { startSmtpPeer, type SmtpPeer } from './support';
  * server, it sends that message (and the demo cases' acknowledgments) at once. Nothing is lost
  * while nobody delivers, and SIGTERM still ends the process promptly with the worker running.
  */
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-outbox-server-'));
+const dataDir = migratedDataDir('casebook-outbox-server-');
 const env = { DATABASE_URL: '', DATA_DIR: dataDir, DEMO: '1', TZ: 'UTC', MAIL_FROM: 'Casebook <no-reply@casebook.local>' };
 
 let server: ServerProcess | undefined;

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DEMO_PASSWORD, demoEmail } from '../../seeds/demo';
 import { runMixedLoad } from '../support/mixedLoad';
-import { startServerProcess, type ServerProcess } from '../support/serverProcess';
+import { migratedDataDir, startServerProcess, type ServerProcess } from '../support/serverProcess';
 
 /**
  * A small team on the embedded database (no DATABASE_URL, the newcomer default): 16 clients
@@ -12,7 +10,7 @@ import { startServerProcess, type ServerProcess } from '../support/serverProcess
  * such a load must stop the server cleanly within 10 s. (The 60 s version is `npm run bench -- team`.)
  */
 const CLIENTS = 16;
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-load-'));
+const dataDir = migratedDataDir('casebook-load-');
 let server: ServerProcess | undefined;
 
 afterAll(async () => {

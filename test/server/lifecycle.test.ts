@@ -1,20 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths';
+import { entryArgs, startServerProcess, type ServerProcess } from '../support/serverProcess';
 
 /**
  * The real processes on the embedded database, as a newcomer runs them: the CLI, `server.ts`,
  * SIGTERM with a request in flight, Ctrl-C, and a restart that finds everything where it was.
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-lifecycle-'));
+// The one test that starts from an empty folder: the CLI's first `migrate` runs initdb and every migration.
 const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'warn', TZ: 'UTC' };
-const tsx = ['--import', 'tsx'];
 
-function run(script: string, args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(script: 'src/cli.ts', args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...tsx, path.join(projectRoot, script), ...args], { env, cwd: projectRoot });
+    const child = spawn(process.execPath, entryArgs(script, args), { env, cwd: projectRoot });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -24,26 +25,7 @@ function run(script: string, args: string[], input?: string): Promise<{ code: nu
   });
 }
 
-interface Server {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-async function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [...tsx, path.join(projectRoot, 'src/server.ts')], { env, cwd: projectRoot });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 90_000;
-  while (!/running at (http:\/\/localhost:\d+)/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url: /running at (http:\/\/localhost:\d+)/.exec(out)![1], output: () => out, exited };
-}
+const startServer = () => startServerProcess({ DATABASE_URL: '', DATA_DIR: dataDir, TZ: 'UTC' });
 
 async function login(url: string, email: string, password: string) {
   const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
@@ -53,7 +35,7 @@ async function login(url: string, email: string, password: string) {
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('CLI and server lifecycle on the embedded database', () => {
-  let server: Server | undefined;
+  let server: ServerProcess | undefined;
   afterEach(async () => {
     if (server && server.child.exitCode === null) {
       server.child.kill('SIGKILL');

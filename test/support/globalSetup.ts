@@ -15,27 +15,38 @@ import {
   templateCacheEnabled,
   templateKey,
   TEMPLATE_ENV,
+  EMBEDDED_TEMPLATE_ENV,
   withDatabase,
 } from './testDatabase';
 
-/** Builds the migrated template once per `jest` run; every test file copies it. */
+/**
+ * Builds the migrated templates once per `jest` run; every test file copies one. The embedded
+ * template (a PGlite data folder as a tar) is built in both modes: the server-process tests
+ * unpack it as their DATA_DIR instead of paying initdb and every migration in each child.
+ */
 export default async function globalSetup(): Promise<void> {
   process.env.AUDIT_SIGNING_KEY = TEST_AUDIT_SIGNING_KEY;
+  const embedded = await embeddedTemplate();
+  process.env[EMBEDDED_TEMPLATE_ENV] = embedded;
   const url = serverUrl();
-  if (url) {
-    const template = randomDbName('casebook_tpl');
-    await adminQuery(url, `CREATE DATABASE ${template}`);
-    const database = await openDatabase({ databaseUrl: withDatabase(url, template), poolMax: 2 });
-    try {
-      await migrate(database.sequelize);
-    } finally {
-      await database.close();
-    }
-    process.env[TEMPLATE_ENV] = template;
+  if (!url) {
+    process.env[TEMPLATE_ENV] = embedded;
     return;
   }
-  // This run's own name for the template (removed by the teardown), a hard link to the cached one
-  // when there is one: the cache can then be pruned without pulling it from under a running suite.
+  const template = randomDbName('casebook_tpl');
+  await adminQuery(url, `CREATE DATABASE ${template}`);
+  const database = await openDatabase({ databaseUrl: withDatabase(url, template), poolMax: 2 });
+  try {
+    await migrate(database.sequelize);
+  } finally {
+    await database.close();
+  }
+  process.env[TEMPLATE_ENV] = template;
+}
+
+/** This run's own file (removed by the teardown): a hard link to the cached template when there is one. */
+async function embeddedTemplate(): Promise<string> {
+  // A hard link lets the cache be pruned without pulling the template from under a running suite.
   const file = pgliteTemplatePath(String(process.pid));
   fs.rmSync(file, { force: true });
   const key = templateCacheEnabled() ? templateKey(projectRoot) : undefined;
@@ -45,11 +56,13 @@ export default async function globalSetup(): Promise<void> {
     const now = new Date();
     fs.utimesSync(cached, now, now);
   } else {
+    // No URL: the embedded database, even when the suite runs against a server.
     const database = await openDatabase({});
     try {
       await migrate(database.sequelize);
       await database.sequelize.close();
-      const dump = await database.embedded!.db.dumpDataDir('gzip');
+      // Uncompressed: each test file loads it, and gunzip cost ~0.5 s of CPU per file.
+      const dump = await database.embedded!.db.dumpDataDir('none');
       fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
     } finally {
       await database.close();
@@ -67,7 +80,7 @@ export default async function globalSetup(): Promise<void> {
     }
   }
   pruneTemplateCache();
-  process.env[TEMPLATE_ENV] = file;
+  return file;
 }
 
 function linkOrCopy(from: string, to: string): void {
@@ -79,7 +92,7 @@ function linkOrCopy(from: string, to: string): void {
 }
 
 /**
- * Keeps the three most recently used cached templates (5 MB each; every change under src/ makes a
+ * Keeps the three most recently used cached templates (~40 MB each; every change under src/ makes a
  * new one) and none unused for a week. A running suite reads its own hard link, never the cache.
  */
 function pruneTemplateCache(): void {
@@ -98,7 +111,7 @@ function pruneTemplateCache(): void {
     .sort((a, b) => b.used - a.used);
   // A `.partial` is another run's template on its way into the cache: left alone unless stale.
   entries
-    .filter(({ full }) => full.endsWith('.tar.gz'))
+    .filter(({ full }) => /\.tar(\.gz)?$/.test(full)) // .tar.gz: earlier runs' gzipped format
     .forEach(({ full, used }, i) => {
       if (i >= 3 || used < cutoff) fs.rmSync(full, { force: true });
     });

@@ -1,7 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths';
+import { EMBEDDED_TEMPLATE_ENV } from './testDatabase';
+
+/**
+ * A new DATA_DIR whose embedded database is already migrated: the run's template unpacked as its
+ * `pgdata` (GNU tar, ~0.1 s) instead of initdb and every migration in the child (~5 s of CPU).
+ * No users, no demo data: what `npm run migrate` leaves. The test removes it (`fs.rmSync`).
+ */
+export function migratedDataDir(prefix: string): string {
+  const template = process.env[EMBEDDED_TEMPLATE_ENV];
+  if (!template) throw new Error('The jest global setup did not prepare the embedded template.');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const pgdata = path.join(dataDir, 'pgdata');
+  fs.mkdirSync(pgdata);
+  // The dump's members are absolute (`/base/…`); tar strips the slash and says so on stderr.
+  const untar = spawnSync('tar', ['-xf', template, '-C', pgdata], { encoding: 'utf8' });
+  if (untar.status !== 0) throw new Error(`tar -xf ${template} failed (${untar.status}): ${untar.stderr}`);
+  return dataDir;
+}
+
+/** `node` arguments that run one of the project's entry points from source, as `npm run dev` would. */
+export function entryArgs(script: 'src/server.ts' | 'src/cli.ts', args: string[] = []): string[] {
+  return ['--import', 'tsx', path.join(projectRoot, script), ...args];
+}
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -17,7 +41,7 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv, options: { built?: boolean; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const built = path.join(projectRoot, 'dist/src/server.js');
-  const args = options.built && fs.existsSync(built) ? [built] : ['--import', 'tsx', path.join(projectRoot, 'src/server.ts')];
+  const args = options.built && fs.existsSync(built) ? [built] : entryArgs('src/server.ts');
   const child = spawn(process.execPath, args, {
     // Its own anchor witness (in its DATA_DIR, unless the test names one): never the test file's.
     env: { ...process.env, AUDIT_WITNESS_FILE: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },

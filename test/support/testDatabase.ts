@@ -11,6 +11,8 @@ import { openDatabase, type Database } from '../../src/db';
  * loaded into a fresh in-memory PGlite per test file.
  */
 export const TEMPLATE_ENV = 'CASEBOOK_TEST_TEMPLATE';
+/** The embedded template's file in both modes (the server-process tests unpack it as a DATA_DIR). */
+export const EMBEDDED_TEMPLATE_ENV = 'CASEBOOK_TEST_EMBEDDED_TEMPLATE';
 
 export function serverUrl(): string | undefined {
   return process.env.DATABASE_URL || undefined;
@@ -33,7 +35,7 @@ export async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 export function pgliteTemplatePath(runId: string): string {
-  return path.join(os.tmpdir(), `casebook-test-template-${runId}.tar.gz`);
+  return path.join(os.tmpdir(), `casebook-test-template-${runId}.tar`);
 }
 
 /**
@@ -44,7 +46,7 @@ export function pgliteTemplatePath(runId: string): string {
 export const TEMPLATE_CACHE_PREFIX = 'casebook-test-template-cache-';
 
 export function pgliteTemplateCachePath(key: string): string {
-  return path.join(os.tmpdir(), `${TEMPLATE_CACHE_PREFIX}${key}.tar.gz`);
+  return path.join(os.tmpdir(), `${TEMPLATE_CACHE_PREFIX}${key}.tar`);
 }
 
 export function templateCacheEnabled(): boolean {

@@ -12,7 +12,7 @@ import type { Recurrence, RecurrenceMatch } from '../models/Complaint';
 import { insertAudited, prepareInsert, type PreparedInsert } from '../models/audited';
 import { clockContext, recurrenceSetting, stageTarget } from '../queries/policy';
 import { entryReceivedEffect } from '../outbox/entryReceived';
-import { enqueue } from '../outbox/outbox';
+import { enqueueWith } from '../outbox/outbox';
 import { checkAssignee } from './assignee';
 import { complaintSearchText, createCustomer, type CustomerInput } from './customers';
 import * as clock from '../lib/clock';
@@ -57,39 +57,72 @@ const RECURRENCE_COLUMNS: Record<RecurrenceCriterion, string> = { customer: 'cus
 
 type RecurrenceValues = Record<RecurrenceCriterion, string | null>;
 
+type RecurrenceRow = { id: string; reference: string; received_at: Date | string; customer_id: string; product_ref: string | null; lot_ref: string | null; supplier_ref: string | null };
+type RecurrenceEntry = { customerId: string; productRef: string | null; lotRef: string | null; supplierRef: string | null; receivedAt: Date };
+
 /**
  * Earlier complaints of the same customer, product, lot or supplier within the configured period,
  * newest first, each with the criteria it matched and the values it matched on. One
  * `ORDER BY … LIMIT` branch per criterion, each served by its own `(…, received_at DESC)` index,
  * merged: no row estimate can turn it into a scan of the whole period (as a single `OR` query
  * becomes on a table without statistics yet). The category is no criterion (see domain/recurrence).
+ * The query is returned with its parameters added to `bind`, for the caller to send (alone, or
+ * inside the customer's lookup); `toRecurrence` reads its rows. Null: no criterion applies.
  */
-async function findRecurrence(entry: { customerId: string; productRef: string | null; lotRef: string | null; supplierRef: string | null; receivedAt: Date }): Promise<Recurrence | null> {
+async function recurrenceQuery(entry: RecurrenceEntry, bind: unknown[]) {
   const setting = await recurrenceSetting();
   const since = new Date(entry.receivedAt.getTime() - setting.periodDays * 86_400_000);
   const values: RecurrenceValues = { customer: entry.customerId, product: entry.productRef, lot: entry.lotRef, supplier: entry.supplierRef };
   const criteria = setting.match.filter((m) => values[m] !== null);
   if (criteria.length === 0) return null;
-  const bind: unknown[] = [since, entry.receivedAt];
+  const from = bind.push(since);
+  const to = bind.push(entry.receivedAt);
   const branches = criteria.map((m) => {
     bind.push(values[m]);
     return `(SELECT id, reference, received_at, customer_id, product_ref, lot_ref, supplier_ref FROM complaints
-       WHERE ${RECURRENCE_COLUMNS[m]} = $${bind.length} AND kind = 'complaint' AND received_at >= $1 AND received_at <= $2
+       WHERE ${RECURRENCE_COLUMNS[m]} = $${bind.length} AND kind = 'complaint' AND received_at >= $${from} AND received_at <= $${to}
        ORDER BY received_at DESC LIMIT ${RECURRENCE_LIMIT})`;
   });
-  const rows = await sequelize().query<{ id: string; reference: string; received_at: Date; customer_id: string; product_ref: string | null; lot_ref: string | null; supplier_ref: string | null }>(
-    `SELECT * FROM (${branches.join(' UNION ')}) m ORDER BY received_at DESC, id DESC LIMIT ${RECURRENCE_LIMIT}`,
-    { bind, type: QueryTypes.SELECT },
-  );
-  if (rows.length === 0) return null;
-  const earlier = rows.map((r): RecurrenceMatch => {
-    const found: RecurrenceValues = { customer: r.customer_id, product: r.product_ref, lot: r.lot_ref, supplier: r.supplier_ref };
-    const on = criteria.filter((m) => found[m] === values[m]);
-    const match: RecurrenceMatch = { id: r.id, reference: r.reference, receivedAt: new Date(r.received_at).toISOString(), matchedBy: on };
-    for (const m of on) match[RECURRENCE_FIELDS[m]] = values[m]!;
-    return match;
+  const sql = `SELECT * FROM (${branches.join(' UNION ')}) m ORDER BY received_at DESC, id DESC LIMIT ${RECURRENCE_LIMIT}`;
+  const toRecurrence = (rows: RecurrenceRow[]): Recurrence | null => {
+    if (rows.length === 0) return null;
+    const earlier = rows.map((r): RecurrenceMatch => {
+      const found: RecurrenceValues = { customer: r.customer_id, product: r.product_ref, lot: r.lot_ref, supplier: r.supplier_ref };
+      const on = criteria.filter((m) => found[m] === values[m]);
+      const match: RecurrenceMatch = { id: r.id, reference: r.reference, receivedAt: new Date(r.received_at).toISOString(), matchedBy: on };
+      for (const m of on) match[RECURRENCE_FIELDS[m]] = values[m]!;
+      return match;
+    });
+    return { periodDays: setting.periodDays, matchedBy: criteria.filter((m) => earlier.some((e) => e.matchedBy.includes(m))), earlier };
+  };
+  return { sql, toRecurrence };
+}
+
+async function findRecurrence(entry: RecurrenceEntry): Promise<Recurrence | null> {
+  const bind: unknown[] = [];
+  const query = await recurrenceQuery(entry, bind);
+  if (!query) return null;
+  return query.toRecurrence(await sequelize().query<RecurrenceRow>(query.sql, { bind, type: QueryTypes.SELECT }));
+}
+
+/**
+ * An existing customer and the entry's recurrence in one round trip (intake's hot path): the
+ * customer's row, with the recurrence query's rows as JSON beside it. Null: no such customer.
+ */
+async function customerWithRecurrence(customerId: string, entry: Omit<RecurrenceEntry, 'customerId'>): Promise<{ customer: Customer; recurrence: Recurrence | null } | null> {
+  const bind: unknown[] = [customerId];
+  const query = await recurrenceQuery({ ...entry, customerId }, bind);
+  const recurrenceColumn = query ? `, (SELECT COALESCE(json_agg(r), '[]'::json) FROM (${query.sql}) r) AS "recurrenceRows"` : '';
+  const [customer] = await sequelize().query<Customer>(`SELECT c.*${recurrenceColumn} FROM customers c WHERE c.id = $1`, {
+    bind,
+    model: Customer,
+    mapToModel: true,
   });
-  return { periodDays: setting.periodDays, matchedBy: criteria.filter((m) => earlier.some((e) => e.matchedBy.includes(m))), earlier };
+  if (!customer) return null;
+  const values = customer.dataValues as Record<string, unknown>;
+  const rows = (values.recurrenceRows ?? []) as RecurrenceRow[];
+  delete values.recurrenceRows;
+  return { customer, recurrence: query ? query.toRecurrence(rows) : null };
 }
 
 function checkDates(input: IntakeInput, receivedAt: Date, zone: string, now: Date): void {
@@ -112,12 +145,18 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
   const receivedAt = input.receivedAt ?? now;
   checkDates(input, receivedAt, zone, now);
   return transaction(async () => {
-    let customer: Customer | null;
+    const productRef = input.productRef?.trim() || null;
+    const lotRef = input.lotRef?.trim() || null;
+    const supplierRef = input.supplierRef?.trim() || null;
+    let customer: Customer;
+    let recurrence: Recurrence | null;
     if (input.customerId) {
-      customer = await Customer.findByPk(input.customerId);
-      if (!customer) throw validationFailed([fieldError('customerId', 'errors.unknownCustomer')]);
+      const found = await customerWithRecurrence(input.customerId, { productRef, lotRef, supplierRef, receivedAt });
+      if (!found) throw validationFailed([fieldError('customerId', 'errors.unknownCustomer')]);
+      ({ customer, recurrence } = found);
     } else if (input.customer) {
       customer = await createCustomer(input.customer);
+      recurrence = await findRecurrence({ customerId: customer.id, productRef, lotRef, supplierRef, receivedAt });
     } else {
       throw badRequest('Give customerId or customer.', [fieldError('customerId', 'errors.customerRequired')]);
     }
@@ -128,18 +167,14 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
     const intakeTarget = (await stageTarget('intake', input.severity, customer.tier)) ?? { minutes: 60, mode: 'exact' as const };
     const dueAcknowledgeAt = stageDueAt(receivedAt, intakeTarget, [], now, ctx)!;
     const harm = input.harm ?? 'none';
-    const productRef = input.productRef?.trim() || null;
-    const lotRef = input.lotRef?.trim() || null;
-    const supplierRef = input.supplierRef?.trim() || null;
-    const recurrence = await findRecurrence({ customerId: customer.id, productRef, lotRef, supplierRef, receivedAt });
     const id = randomUUID();
     // The acknowledgment e-mail (PRODUCT.md stage 1) goes through the outbox: recorded in this
-    // transaction, sent by the delivery worker once it commits, never if it rolls back. Written
-    // before the counter's lock is taken, so it does not lengthen the time intakes wait on each
-    // other (its complaint_id is checked at commit; the reference is the entry's, read at delivery).
-    if (input.kind === 'complaint' && customer.email) {
-      await enqueue(entryReceivedEffect({ id, subject: input.subject.trim(), receivedAt, dueFirstReplyAt: legal.firstReplyAt }, { name: customer.name, email: customer.email }));
-    }
+    // transaction (in the entry's own INSERT statement), sent by the delivery worker once it
+    // commits, never if it rolls back. The reference is the entry's, read at delivery.
+    const effects =
+      input.kind === 'complaint' && customer.email
+        ? [enqueueWith(entryReceivedEffect({ id, subject: input.subject.trim(), receivedAt, dueFirstReplyAt: legal.firstReplyAt }, { name: customer.name, email: customer.email }))]
+        : [];
 
     const year = DateTime.fromJSDate(receivedAt, { zone }).year;
     const clocks = intakeClocks(receivedAt, dueAcknowledgeAt, legal);
@@ -214,7 +249,7 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       refNumber: number,
       searchText: complaintSearchText({ reference, subject: input.subject, description: input.description }, customer.name),
     });
-    const [complaint] = (await insertAudited<Model>([prepareInsert<Model>(built), ...records])) as [Complaint, ...unknown[]];
+    const [complaint] = (await insertAudited<Model>([prepareInsert<Model>(built), ...records], { with: effects })) as [Complaint, ...unknown[]];
     complaint.customer = customer;
     complaint.clocks = clockRows;
     return complaint;

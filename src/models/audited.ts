@@ -166,11 +166,13 @@ export function prepareInsert<M extends Model>(row: M, options: AuditSaveOptions
  * trip per row and per event plus ~1 ms of JavaScript each, and every round trip is time a
  * row lock taken before (a gapless counter's) stays held. Timestamps are set here (or when the
  * row was prepared); every other column must be given or have a model default (columns the model
- * does not know keep the table's defaults). Returns the same instances, marked as persisted.
+ * does not know keep the table's defaults). `with` adds data-modifying statements of the same
+ * change (not audited rows: e.g. `enqueueWith`'s outbox effect) to the same statement. Returns the
+ * same instances, marked as persisted.
  */
 export async function insertAudited<M extends Model>(
   rows: Array<M | PreparedInsert<M>>,
-  options: { transaction?: Transaction | null } & AuditSaveOptions = {},
+  options: { transaction?: Transaction | null; with?: ReadonlyArray<(param: (value: unknown) => string) => string> } & AuditSaveOptions = {},
 ): Promise<M[]> {
   if (rows.length === 0) return [];
   const transaction = auditTransaction({ action: 'insert' }, options.transaction);
@@ -180,6 +182,8 @@ export async function insertAudited<M extends Model>(
   const ctes = prepared.map(
     (p, i) => `i${i} AS (INSERT INTO "${p.table}" (${p.columns}) SELECT ${p.columns} FROM json_populate_record(NULL::"${p.table}", ${param(p.record)}::json))`,
   );
+  // Other data-modifying statements that belong to the same change (an outbox effect): same round trip.
+  for (const [i, part] of (options.with ?? []).entries()) ctes.push(`w${i} AS (${part(param)})`);
   const events = prepared.map((p) => `audit_append(${p.args.map(param).join(', ')})`);
   const sequelize = (prepared[0].row.constructor as ModelStatic<M>).sequelize!;
   await sequelize.query(`WITH ${ctes.join(', ')} SELECT ${events.join(', ')}`, { bind, transaction });

@@ -45,24 +45,42 @@ function wakeAfterCommit(t: Transaction): void {
   });
 }
 
+const INSERT_EFFECT = 'INSERT INTO outbox (kind, dedupe_key, complaint_id, recipient, payload) VALUES';
+
+function checkedEffect(effect: Effect): { t: Transaction; values: unknown[] } {
+  const t = currentTransaction() as Transaction | undefined;
+  if (!t) throw new Error(`Outbox effect "${effect.kind}" enqueued outside a transaction`);
+  if (!outboxKind(effect.kind)) throw new Error(`Unknown outbox kind "${effect.kind}"`);
+  const recipient = effect.recipient.trim();
+  return { t, values: [effect.kind, dedupeKey(effect), effect.complaintId ?? null, recipient, JSON.stringify(effect.payload)] };
+}
+
 /**
  * Records an effect in the caller's transaction: it is sent only if that transaction commits,
  * and a rolled-back one leaves nothing behind. Refuses to run outside a transaction. Returns the
  * row's id, or null when the same effect (same dedupe key) was already recorded.
  */
 export async function enqueue(effect: Effect): Promise<string | null> {
-  const t = currentTransaction() as Transaction | undefined;
-  if (!t) throw new Error(`Outbox effect "${effect.kind}" enqueued outside a transaction`);
-  if (!outboxKind(effect.kind)) throw new Error(`Unknown outbox kind "${effect.kind}"`);
-  const recipient = effect.recipient.trim();
-  const rows = await sequelize().query<{ id: string }>(
-    `INSERT INTO outbox (kind, dedupe_key, complaint_id, recipient, payload) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    { bind: [effect.kind, dedupeKey(effect), effect.complaintId ?? null, recipient, JSON.stringify(effect.payload)], type: QueryTypes.SELECT, transaction: t },
-  );
+  const { t, values } = checkedEffect(effect);
+  const rows = await sequelize().query<{ id: string }>(`${INSERT_EFFECT} ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`, {
+    bind: values,
+    type: QueryTypes.SELECT,
+    transaction: t,
+  });
   if (rows.length === 0) return null;
   wakeAfterCommit(t);
   return rows[0].id;
+}
+
+/**
+ * The same effect as `enqueue`, as a data-modifying part of a statement the caller sends anyway
+ * (`insertAudited`'s `with`): one round trip less on intake's hot path. Checked now; the workers
+ * are woken after the commit (an effect already recorded under its key is left as it was).
+ */
+export function enqueueWith(effect: Effect): (param: (value: unknown) => string) => string {
+  const { t, values } = checkedEffect(effect);
+  wakeAfterCommit(t);
+  return (param) => `${INSERT_EFFECT} (${values.map(param).join(', ')}) ON CONFLICT (dedupe_key) DO NOTHING`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { transitionCase } from '../src/commands/caseTransitioner';
 import { intakeComplaint, type IntakeInput } from '../src/commands/complaintIntaker';
 import { recordFirstReply } from '../src/commands/complaints';
+import { recordFindings, type FindingsInput } from '../src/commands/findings';
 import { createCustomer, type CustomerInput } from '../src/commands/customers';
 import type { TransitionInput } from '../src/domain/workflow';
 import { runWithContext, systemContext, type Actor } from '../src/lib/context';
@@ -24,6 +25,8 @@ interface DemoCase {
   customer: number;
   daysAgo: number;
   input: Partial<IntakeInput> & Pick<IntakeInput, 'subject' | 'description'>;
+  /** The findings quality records before the case leaves the investigation (a default when not given). */
+  findings?: FindingsInput;
   /** Steps after intake: [role, transition] pairs, or a first reply. */
   steps?: Array<['intake' | 'quality' | 'cs_director' | 'legal', TransitionInput] | ['reply', 'email' | 'post' | 'phone' | 'in_person']>;
 }
@@ -41,11 +44,11 @@ const CASES: DemoCase[] = [
   { customer: 1, daysAgo: 0.2, input: { kind: 'feedback', subject: 'Hỏi cách thay lõi lọc', description: 'Khách hỏi chu kỳ thay lõi số 1.', severity: 'low', channel: 'livechat' }, steps: [['intake', { to: 'closed', note: 'Đã hướng dẫn thay lõi 3 tháng/lần, gửi video hướng dẫn.', acknowledgedVia: 'phone' }]] },
   { customer: 2, daysAgo: 1.5, input: { subject: 'Giao thiếu 20 thùng hàng đơn DH-8891', description: 'Biên bản giao nhận ghi 200 thùng, thực nhận 180 thùng.', category: 'business', severity: 'critical', channel: 'email' }, steps: [['quality', { to: 'investigation' }]] },
   { customer: 3, daysAgo: 3, input: { subject: 'Bình nóng lạnh chập điện, khách bị bỏng nhẹ ở tay', description: 'Khi bật bình, vỏ bình rò điện; khách bị bỏng nhẹ, đã sơ cứu tại chỗ.', productRef: 'BNL-30', harm: 'serious_injury', safetyImpact: true, severity: 'critical', channel: 'hotline' }, steps: [['reply', 'email'], ['quality', { to: 'investigation' }]] },
-  { customer: 4, daysAgo: 6, input: { subject: 'Hóa đơn GTGT sai mã số thuế', description: 'Hóa đơn số 0001234 ghi sai MST của đại lý.', category: 'business', severity: 'medium', channel: 'letter' }, steps: [['reply', 'post'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }]] },
+  { customer: 4, daysAgo: 6, findings: { substantiated: true, rootCause: 'Kế toán nhập sai mã số thuế của đại lý khi lập hóa đơn; không có bước đối chiếu trước khi phát hành.', responsibleDepartment: 'KD', noEvidenceReason: 'Hóa đơn điện tử gốc lưu trên hệ thống của cơ quan thuế.' }, input: { subject: 'Hóa đơn GTGT sai mã số thuế', description: 'Hóa đơn số 0001234 ghi sai MST của đại lý.', category: 'business', severity: 'medium', channel: 'letter' }, steps: [['reply', 'post'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }]] },
   { customer: 0, daysAgo: 8, input: { subject: 'Máy lọc nước báo lỗi E3 liên tục', description: 'Máy báo lỗi E3, kỹ thuật viên đã đến 1 lần nhưng lỗi tái diễn.', productRef: 'MLN-200', lotRef: 'L2611-07', severity: 'medium', channel: 'web' }, steps: [['reply', 'email'], ['quality', { to: 'investigation' }], ['quality', { to: 'on_hold', reason: 'Chờ nhà cung cấp bo mạch gửi kết quả kiểm tra.' }]] },
-  { customer: 5, daysAgo: 12, input: { subject: 'Nhân viên lắp đặt thái độ không đúng mực', description: 'Khách phản ánh nhân viên lắp đặt to tiếng, để lại rác.', severity: 'medium', channel: 'social', brandImpact: true }, steps: [['reply', 'phone'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'follow_up' }]] },
-  { customer: 6, daysAgo: 15, input: { subject: 'Yêu cầu bồi thường do máy hỏng làm ướt sàn gỗ', description: 'Khách yêu cầu bồi thường 15 triệu đồng chi phí sửa sàn gỗ.', productRef: 'MLN-200', lotRef: 'L2611-07', supplierRef: 'NCC-TANPHAT', severity: 'high', channel: 'in_person' }, steps: [['reply', 'in_person'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'solution', reason: 'Khách không đồng ý mức bồi thường 5 triệu đồng.' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'disputed', reason: 'Khách từ chối lần 2 và gửi đơn tới Hội Bảo vệ người tiêu dùng.' }]] },
-  { customer: 1, daysAgo: 18, input: { subject: 'Lõi lọc giao sai chủng loại', description: 'Đặt lõi số 2 nhưng nhận lõi số 3.', severity: 'low', channel: 'hotline', category: 'business' }, steps: [['reply', 'phone'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'follow_up' }], ['quality', { to: 'closed', note: 'Đã đổi đúng lõi, khách hài lòng.' }]] },
+  { customer: 5, daysAgo: 12, findings: { substantiated: true, rootCause: 'Nhân viên lắp đặt mới, chưa được đào tạo quy tắc ứng xử tại nhà khách hàng.', responsibleDepartment: 'CSKH', responsiblePerson: 'Nhân viên lắp đặt Đỗ Văn Hùng', disciplinaryMeasure: 'Nhắc nhở, đào tạo lại quy tắc ứng xử', noEvidenceReason: 'Khách phản ánh qua mạng xã hội, không có ảnh hay ghi âm.' }, input: { subject: 'Nhân viên lắp đặt thái độ không đúng mực', description: 'Khách phản ánh nhân viên lắp đặt to tiếng, để lại rác.', severity: 'medium', channel: 'social', brandImpact: true }, steps: [['reply', 'phone'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'follow_up' }]] },
+  { customer: 6, daysAgo: 15, findings: { substantiated: true, rootCause: 'Gioăng khớp nối lô L2611-07 của nhà cung cấp Tân Phát không đạt độ đàn hồi, gây rò nước.', responsibleDepartment: 'SX', noEvidenceReason: 'Biên bản hiện trường được lập trên giấy, chờ số hóa.' }, input: { subject: 'Yêu cầu bồi thường do máy hỏng làm ướt sàn gỗ', description: 'Khách yêu cầu bồi thường 15 triệu đồng chi phí sửa sàn gỗ.', productRef: 'MLN-200', lotRef: 'L2611-07', supplierRef: 'NCC-TANPHAT', severity: 'high', channel: 'in_person' }, steps: [['reply', 'in_person'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'solution', reason: 'Khách không đồng ý mức bồi thường 5 triệu đồng.' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'disputed', reason: 'Khách từ chối lần 2 và gửi đơn tới Hội Bảo vệ người tiêu dùng.' }]] },
+  { customer: 1, daysAgo: 18, findings: { substantiated: true, rootCause: 'Kho xuất nhầm mã lõi số 3 do hai mã đặt cạnh nhau trên kệ.', responsibleDepartment: 'KD', noEvidenceReason: 'Khách đã gửi trả lõi sai; phiếu xuất kho lưu tại kho.' }, input: { subject: 'Lõi lọc giao sai chủng loại', description: 'Đặt lõi số 2 nhưng nhận lõi số 3.', severity: 'low', channel: 'hotline', category: 'business' }, steps: [['reply', 'phone'], ['quality', { to: 'investigation' }], ['quality', { to: 'solution' }], ['quality', { to: 'review' }], ['cs_director', { to: 'response' }], ['quality', { to: 'follow_up' }], ['quality', { to: 'closed', note: 'Đã đổi đúng lõi, khách hài lòng.' }]] },
   { customer: 3, daysAgo: 2, input: { subject: 'Khiếu nại chất lượng dịch vụ bảo trì năm 2025', description: 'Khách phản ánh lần bảo trì tháng 3/2025 không thay lõi như cam kết.', incidentDate: '2025-03-15', severity: 'low', channel: 'email' } },
 ];
 
@@ -55,6 +58,7 @@ async function actorFor(role: 'intake' | 'quality' | 'cs_director' | 'legal') {
   const ability = defineAbilityFor(user);
   return {
     user,
+    ability,
     actor: { userId: user.id, can: (action: Parameters<typeof ability.can>[0], c: Complaint) => ability.can(action, subject('Complaint', c.get({ plain: true }) as SubjectRecord)) },
     context: { userId: user.id, roles: [...user.roles] } as Actor,
   };
@@ -69,6 +73,9 @@ export async function seedDemoCases(zone: string): Promise<number> {
   const intake = await actorFor('intake');
   const roles = { intake, quality: await actorFor('quality'), cs_director: await actorFor('cs_director'), legal: await actorFor('legal') };
   const asUser = <T>(a: { context: Actor }, fn: () => Promise<T>) => runWithContext({ ...systemContext('seed'), actor: a.context }, fn);
+  const quality = roles.quality;
+  const recordDemoFindings = (c: Complaint, findings: FindingsInput = { substantiated: false, rootCause: 'Chưa xác định được lỗi từ phía công ty.', noEvidenceReason: 'Khách hàng không cung cấp được hình ảnh.' }) =>
+    asUser(quality, () => recordFindings(c.id, findings, { userId: quality.user.id, reads: () => true, may: (x) => quality.ability.can('create', subject('Finding', { complaintId: x.id } as SubjectRecord)) }));
   const customers: Customer[] = [];
   for (const c of CUSTOMERS) customers.push(await asUser(intake, () => createCustomer(c)));
   for (const demo of [...CASES].sort((a, b) => b.daysAgo - a.daysAgo)) {
@@ -96,6 +103,7 @@ export async function seedDemoCases(zone: string): Promise<number> {
       } else {
         const who = roles[step[0]];
         const input = step[1];
+        if (complaint.status === 'investigation' && input.to === 'solution') await recordDemoFindings(complaint, demo.findings);
         complaint = await asUser(who, () => transitionCase(complaint.id, undefined, input, who.actor, zone));
       }
     }

@@ -18,6 +18,9 @@ import { outboxPages } from './features/outbox/pages';
 import { usersApi } from './features/users/api';
 import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
+import { evidenceApi } from './features/evidence/api';
+import { findingsApi } from './features/findings/api';
+import { evidencePages, evidenceUploadPage } from './features/evidence/pages';
 import { complaintsPages } from './features/complaints/pages';
 import { customersPages } from './features/customers/pages';
 import { reportsApi } from './features/reports/api';
@@ -69,6 +72,8 @@ export function createApp(config: Config): express.Express {
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
   app.set('query parser', 'simple');
+  // The case page's evidence panel states the upload limit.
+  app.locals.maxUploadBytes = config.maxUploadBytes;
 
   app.use(requestContext);
   app.use(
@@ -108,6 +113,9 @@ export function createApp(config: Config): express.Express {
   app.use(noStoreWhenSignedIn);
   app.use(language);
   const csrf = csrfProtection(config);
+  // The evidence upload form is multipart: its route checks the form's CSRF token itself, from the
+  // multipart body, before it writes anything (src/features/evidence/pages.ts).
+  app.use(evidenceUploadPage(config, csrf.protect));
   app.use(csrf.protect);
   app.use(refuseNulCharacters);
 
@@ -121,6 +129,8 @@ export function createApp(config: Config): express.Express {
     auditApi(config),
     customersApi(),
     complaintsApi(config),
+    evidenceApi(config),
+    findingsApi(),
     reportsApi(config),
     settingsApi(),
     outboxApi(),
@@ -134,6 +144,7 @@ export function createApp(config: Config): express.Express {
     authPages(config),
     homePages(),
     complaintsPages(config),
+    evidencePages(),
     customersPages(),
     usersPages(),
     settingsPages(),

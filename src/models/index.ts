@@ -7,13 +7,15 @@ import { ComplaintHold } from './ComplaintHold';
 import { ComplaintStage } from './ComplaintStage';
 import { Customer } from './Customer';
 import { Department } from './Department';
+import { Evidence } from './Evidence';
+import { Finding } from './Finding';
 import { Holiday } from './Holiday';
 import { LoginAttempt } from './LoginAttempt';
 import { Setting } from './Setting';
 import { SlaPolicy } from './SlaPolicy';
 import { User } from './User';
 
-export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Holiday, LoginAttempt, Setting, SlaPolicy, User };
+export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, LoginAttempt, Setting, SlaPolicy, User };
 
 /** Binds every model to `sequelize` and declares associations. Called once per opened database. */
 export function initModels(sequelize: Sequelize): void {
@@ -28,6 +30,8 @@ export function initModels(sequelize: Sequelize): void {
   ComplaintStage.initModel(sequelize);
   ComplaintHold.initModel(sequelize);
   CaseClock.initModel(sequelize);
+  Evidence.initModel(sequelize);
+  Finding.initModel(sequelize);
   SlaPolicy.initModel(sequelize);
   Holiday.initModel(sequelize);
   Setting.initModel(sequelize);

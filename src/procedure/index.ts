@@ -12,6 +12,8 @@
  * to `CAPABILITIES` and its facts to `CaseFacts` — and, where it takes over facts the landed
  * capability stubs today (the regulatory review's), removing them there.
  */
+import { evidence, type EvidenceFacts } from './evidence';
+import { findings, type FindingsFacts } from './findings';
 import { intakeAndWorkflow, type IntakeWorkflowFacts } from './intakeWorkflow';
 import { defineProcedure } from './registry';
 import type { AnyCapability, CaseContext, CoreFacts, Edge, Offer, TransitionCheck } from './types';
@@ -19,10 +21,10 @@ import type { TransitionInput } from '../domain/workflow';
 import type { FieldError } from '../lib/errors';
 
 /** The registered capabilities, in the order their facts load and their guards report. */
-export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow]);
+export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings]);
 
 /** Everything the guards of a case may look at: the core facts and every registered capability's. */
-export type CaseFacts = CoreFacts & IntakeWorkflowFacts;
+export type CaseFacts = CoreFacts & IntakeWorkflowFacts & EvidenceFacts & FindingsFacts;
 
 export const procedure = defineProcedure<CaseFacts>(CAPABILITIES);
 
@@ -42,4 +44,6 @@ export const offer = (facts: CaseFacts, edge: Edge): Offer => procedure.offer(fa
 export { defineProcedure } from './registry';
 export { customerAnswer, rejectionTarget, reviewDecision, roundAfter, LAST_ROUND } from './rounds';
 export { CAPABILITY_NAMES, REQUIREMENTS, STEPS, type RequirementId, type StepId } from './steps';
+export type { EvidenceFacts } from './evidence';
+export type { FindingsFacts } from './findings';
 export type { AnyCapability, Capability, CaseContext, CoreFacts, Edge, Guard, Offer, PendingRequirement, Procedure, TransitionCheck } from './types';

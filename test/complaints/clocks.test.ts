@@ -6,6 +6,7 @@ import { runningClocksDueBefore } from '../../src/queries/clocks';
 import { useTestApp } from '../support/app';
 import { advanceClock, useFixedClock, useTestClock } from '../support/clock';
 import { buildComplaint, buildCustomer, buildUser, signedIn } from '../support/factories';
+import { recordTestFindings } from '../support/procedure';
 
 /**
  * A case's clocks as rows (case_clocks, migration 0011): started at intake in the entry's own
@@ -131,6 +132,7 @@ describe('meeting the clocks', () => {
     for (const kind of ['firstReply', 'resolution', 'negotiationStart']) expect(rows[kind].dueAt).toEqual(before[kind].dueAt);
 
     advanceClock(H);
+    await recordTestFindings(c.id);
     expect((await move(c.id, { to: 'solution' })).due.stageAt).toBe(at(7 * H)); // 4 hours from 06:00 UTC
     expect((await clocksOf(c.id)).stage).toMatchObject({ startedAt: new Date(at(3 * H)), dueAt: new Date(at(7 * H)), outcome: null });
 
@@ -166,6 +168,7 @@ describe('meeting the clocks', () => {
     const c = await entry();
     for (const to of ['investigation', 'solution', 'review']) {
       advanceClock(H);
+      if (to === 'solution') await recordTestFindings(c.id);
       await move(c.id, { to });
     }
     await move(c.id, { to: 'response' }, director.auth);

@@ -8,6 +8,7 @@ import type { AppAbility, SubjectRecord } from '../../src/policies/ability';
 import { useTestApp } from '../support/app';
 import { asActor } from '../support/context';
 import { buildComplaint, buildUser, signedIn } from '../support/factories';
+import { recordTestFindings } from '../support/procedure';
 
 const t = useTestApp();
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -115,7 +116,10 @@ describe('case commands authorize against the row they locked', () => {
 
   it('recordCustomerAnswer: the round that decides the target is the locked row\'s', async () => {
     const c = await buildComplaint();
-    for (const to of ['investigation', 'solution', 'review', 'response'] as const) await asActor(() => transitionCase(c.id, undefined, { to, acknowledgedVia: 'phone' }, everything, ZONE));
+    for (const to of ['investigation', 'solution', 'review', 'response'] as const) {
+      if (to === 'solution') await recordTestFindings(c.id);
+      await asActor(() => transitionCase(c.id, undefined, { to, acknowledgedVia: 'phone' }, everything, ZONE));
+    }
     const round1 = await asActor(() => recordCustomerAnswer(c.id, undefined, { accepted: false, reason: 'Chưa đồng ý.' }, everything, ZONE));
     expect(round1).toMatchObject({ status: 'solution', round: 2 });
     for (const to of ['review', 'response'] as const) await asActor(() => transitionCase(c.id, undefined, { to }, everything, ZONE));

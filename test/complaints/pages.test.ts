@@ -7,6 +7,7 @@ import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
 import { storedClock } from '../support/clocks';
 import { asActor } from '../support/context';
 import { buildComplaint, buildCustomer, buildUser } from '../support/factories';
+import { recordTestFindings } from '../support/procedure';
 
 const t = useTestApp();
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -438,6 +439,7 @@ describe('the case page', () => {
     const q = quality.user;
     const actor = { userId: q.id, can: () => true };
     for (const to of ['investigation', 'solution', 'review'] as const) {
+      if (to === 'solution') await recordTestFindings(c.id);
       const fresh = (await Complaint.findByPk(c.id))!;
       await asActor(() => transitionCase(c.id, fresh.version, { to }, actor, ZONE));
     }
@@ -451,6 +453,7 @@ describe('the case page', () => {
     const quality = await agentFor(['quality']);
     const actor = { userId: quality.user.id, can: () => true };
     for (const to of ['investigation', 'solution', 'review', 'response', 'follow_up'] as const) {
+      if (to === 'solution') await recordTestFindings(c.id);
       const fresh = (await Complaint.findByPk(c.id))!;
       await asActor(() => transitionCase(c.id, fresh.version, { to }, actor, ZONE));
     }
@@ -757,6 +760,7 @@ describe('home page figures', () => {
     const before = await read();
     const actor = { userId: quality.user.id, can: () => true };
     const move = async (id: string, to: 'investigation' | 'solution' | 'review' | 'on_hold', reason?: string) => {
+      if (to === 'solution') await recordTestFindings(id);
       const fresh = (await Complaint.findByPk(id))!;
       await asActor(() => transitionCase(id, fresh.version, { to, reason, acknowledgedVia: 'phone' }, actor, ZONE));
     };

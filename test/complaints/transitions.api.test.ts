@@ -2,6 +2,7 @@ import { AuditEvent, Complaint, ComplaintHold, ComplaintStage } from '../../src/
 import { useTestApp } from '../support/app';
 import { loadedClock } from '../support/clocks';
 import { buildComplaint, buildCustomer, signedIn } from '../support/factories';
+import { recordTestFindings } from '../support/procedure';
 
 const t = useTestApp();
 
@@ -116,6 +117,7 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     const intake = await signedIn(['intake']);
     const c = await buildComplaint({ customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
     expect((await move(quality.auth, c.id, { to: 'investigation' })).status).toBe(200);
+    await recordTestFindings(c.id);
     expect((await move(intake.auth, c.id, { to: 'solution' })).status).toBe(403);
     expect((await move(quality.auth, c.id, { to: 'solution' })).status).toBe(200);
     expect((await move(quality.auth, c.id, { to: 'review' })).status).toBe(200);
@@ -145,7 +147,10 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     const quality = await signedIn(['quality']);
     const director = await signedIn(['cs_director']);
     const c = await buildComplaint({ customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
-    for (const to of ['investigation', 'solution', 'review']) await move(quality.auth, c.id, { to });
+    for (const to of ['investigation', 'solution', 'review']) {
+      if (to === 'solution') await recordTestFindings(c.id);
+      await move(quality.auth, c.id, { to });
+    }
     await move(director.auth, c.id, { to: 'response' });
     const res = await move(quality.auth, c.id, { to: 'follow_up' });
     expect(res.body).toMatchObject({ status: 'follow_up', resolvedAt: expect.any(String) });
@@ -179,7 +184,10 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     const quality = await signedIn(['quality']);
     const director = await signedIn(['cs_director']);
     const c = await buildComplaint({ harm: 'serious_injury', customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
-    for (const to of ['investigation', 'solution', 'review']) await move(quality.auth, c.id, { to });
+    for (const to of ['investigation', 'solution', 'review']) {
+      if (to === 'solution') await recordTestFindings(c.id);
+      await move(quality.auth, c.id, { to });
+    }
     await move(director.auth, c.id, { to: 'response' });
     await move(quality.auth, c.id, { to: 'follow_up' });
     const res = await move(quality.auth, c.id, { to: 'closed' });
@@ -232,7 +240,10 @@ describe('POST /review and /customer-response', () => {
     const director = await signedIn(['cs_director']);
     const head = await signedIn(['dept_head']);
     const c = await buildComplaint({ customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
-    for (const to of ['investigation', 'solution', 'review']) await move(quality.auth, c.id, { to });
+    for (const to of ['investigation', 'solution', 'review']) {
+      if (to === 'solution') await recordTestFindings(c.id);
+      await move(quality.auth, c.id, { to });
+    }
     const review = (body: object, auth = director.auth) => t.request().post(`/api/v1/complaints/${c.id}/review`).set(auth).send(body);
     const answer = (body: object, auth = quality.auth) => t.request().post(`/api/v1/complaints/${c.id}/customer-response`).set(auth).send(body);
     expect((await review({ approved: false })).body.errors[0].path).toBe('comment');

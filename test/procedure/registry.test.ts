@@ -75,8 +75,6 @@ describe('the procedure registry: every row of PRODUCT.md "What each step requir
     });
     expect(procedure.pending.map((p) => [p.requirement, p.issue, p.by])).toEqual([
       ['timeBarredLetter', 10, 'letters'],
-      ['findings', 9, 'findings'],
-      ['evidenceOrReason', 9, 'evidence'],
       ['proposedSolution', 10, 'solution & review'],
       ['actionWhenSubstantiated', 10, 'corrective actions'],
       ['notByProposer', 10, 'solution & review'],
@@ -90,10 +88,11 @@ describe('the procedure registry: every row of PRODUCT.md "What each step requir
     expect(new Set(guarded)).toEqual(new Set(Object.keys(CAPABILITIES[0].guards)));
   });
 
-  it('does not block on what later issues register: a complaint goes the whole way with nothing but what the request carries', () => {
+  it('does not block on what later issues register: a complaint goes the whole way with what the request carries and the landed records', () => {
+    const recorded = { substantiated: false, rootCause: 'Lỗi lắp đặt.', recurring: false, responsibleDepartmentId: null };
     const path: Array<[Partial<CaseFacts>, TransitionInput]> = [
       [{ status: 'intake' }, { to: 'investigation' }],
-      [{ status: 'investigation' }, { to: 'solution' }],
+      [{ status: 'investigation', findings: recorded, evidenceCount: 1 }, { to: 'solution' }],
       [{ status: 'solution' }, { to: 'review' }],
       [{ status: 'review' }, { to: 'response' }],
       [{ status: 'response' }, { to: 'follow_up' }],
@@ -103,61 +102,64 @@ describe('the procedure registry: every row of PRODUCT.md "What each step requir
   });
 });
 
-/** A capability as a later issue registers one: the findings of issue 9. */
-const findings: Capability<{ findingsRecorded: boolean }> = {
-  name: 'findings',
-  issue: 9,
-  facts: ({ complaint }) => ({ findingsRecorded: complaint.subject === 'with findings' }),
-  guards: { findings: (f) => (f.findingsRecorded ? [] : [{ path: 'findings', message: 'Record the findings.', key: 'test.findings' }]) },
-  detail: { findings: async () => [{ substantiated: true }] },
-  dossier: { 'findings.json': async () => ({ count: 1 }) },
-  abilities: [{ action: 'create', subject: 'Finding' }],
+/** A capability as a later issue registers one: the follow-up of issue 10. */
+const followUp: Capability<{ outcomeRecorded: boolean }> = {
+  name: 'follow-up',
+  issue: 10,
+  facts: ({ complaint }) => ({ outcomeRecorded: complaint.subject === 'with outcome' }),
+  guards: { followUpOutcome: (f) => (f.outcomeRecorded ? [] : [{ path: 'followUp', message: 'Record the follow-up outcome.', key: 'test.followUp' }]) },
+  detail: { followUp: async () => [{ satisfied: true }] },
+  dossier: { 'follow-up.json': async () => ({ count: 1 }) },
+  abilities: [{ action: 'update', subject: 'Complaint' }],
 };
-type WithFindings = CaseFacts & { findingsRecorded: boolean };
+type WithFollowUp = CaseFacts & { outcomeRecorded: boolean };
 
 describe('a registered guard', () => {
-  const withFindings = defineProcedure<WithFindings>([...CAPABILITIES, findings]);
-  const investigating = (findingsRecorded: boolean): WithFindings => ({ ...facts({ status: 'investigation' }), findingsRecorded });
+  const withFollowUp = defineProcedure<WithFollowUp>([...CAPABILITIES, followUp]);
+  const following = (outcomeRecorded: boolean): WithFollowUp => ({ ...facts({ status: 'follow_up' }), outcomeRecorded });
 
   it('blocks its edge with its field errors and their stable keys, and is no longer pending', () => {
-    const refused = withFindings.check(investigating(false), { to: 'solution' });
-    expect(refused).toMatchObject({ ok: false, reason: 'missing', missing: [{ path: 'findings', key: 'test.findings', message: 'Record the findings.' }] });
-    expect(withFindings.check(investigating(true), { to: 'solution' }).ok).toBe(true);
-    expect(withFindings.pending.map((p) => p.requirement)).not.toContain('findings');
-    expect(withFindings.pending.map((p) => p.requirement)).toContain('evidenceOrReason');
+    const refused = withFollowUp.check(following(false), { to: 'closed' });
+    expect(refused).toMatchObject({ ok: false, reason: 'missing', missing: [{ path: 'followUp', key: 'test.followUp', message: 'Record the follow-up outcome.' }] });
+    expect(withFollowUp.check(following(true), { to: 'closed' }).ok).toBe(true);
+    expect(withFollowUp.pending.map((p) => p.requirement)).not.toContain('followUpOutcome');
+    expect(withFollowUp.pending.map((p) => p.requirement)).toContain('actionsDone');
     // The shared procedure is not touched by building another one.
-    expect(checkTransition(facts({ status: 'investigation' }), { to: 'solution' }).ok).toBe(true);
+    expect(checkTransition(facts({ status: 'follow_up' }), { to: 'closed' }).ok).toBe(true);
   });
 
   it('withholds the form with the same errors (the offer is the guard result)', () => {
-    const edge = withFindings.edgesFrom(investigating(false)).find((e) => e.to === 'solution')!;
-    const refused = withFindings.check(investigating(false), { to: 'solution' });
-    expect(withFindings.offer(investigating(false), edge).blockers).toEqual(!refused.ok && refused.reason === 'missing' ? refused.missing : null);
-    expect(withFindings.offer(investigating(true), edge).blockers).toEqual([]);
+    const edge = withFollowUp.edgesFrom(following(false)).find((e) => e.to === 'closed')!;
+    const refused = withFollowUp.check(following(false), { to: 'closed' });
+    expect(withFollowUp.offer(following(false), edge).blockers).toEqual(!refused.ok && refused.reason === 'missing' ? refused.missing : null);
+    expect(withFollowUp.offer(following(true), edge).blockers).toEqual([]);
   });
 
   it('loads its typed facts and contributes to the case detail, the dossier and the jobs', async () => {
-    const complaint = { kind: 'complaint', status: 'investigation', heldStatus: null, round: 1, subject: 'with findings', timeBarred: false, timeBarredDecision: null, acknowledgedAt: null, regulatoryReviewRequired: false };
-    const ctx = { complaint, customer: { email: null } } as unknown as Parameters<typeof withFindings.facts>[0];
-    const loaded = await withFindings.facts(ctx);
-    expect(loaded).toMatchObject({ status: 'investigation', findingsRecorded: true, customerHasEmail: false });
+    const only = defineProcedure<CaseFacts & { outcomeRecorded: boolean }>([CAPABILITIES[0], followUp]);
+    const complaint = { kind: 'complaint', status: 'follow_up', heldStatus: null, round: 1, subject: 'with outcome', timeBarred: false, timeBarredDecision: null, acknowledgedAt: null, regulatoryReviewRequired: false };
+    const ctx = { complaint, customer: { email: null } } as unknown as Parameters<typeof only.facts>[0];
+    const loaded = await only.facts(ctx);
+    expect(loaded).toMatchObject({ status: 'follow_up', outcomeRecorded: true, customerHasEmail: false });
     expect(Object.isFrozen(loaded)).toBe(true);
-    expect(await withFindings.detail(ctx)).toEqual({ findings: [{ substantiated: true }] });
-    expect(await withFindings.dossier(ctx)).toEqual({ 'findings.json': { count: 1 } });
-    expect(withFindings.jobs()).toEqual([]);
-    expect(await procedure.detail(ctx)).toEqual({});
+    expect(await only.detail(ctx)).toEqual({ followUp: [{ satisfied: true }] });
+    expect(await only.dossier(ctx)).toEqual({ 'follow-up.json': { count: 1 } });
+    expect(only.jobs()).toEqual([]);
+    // What the registered capabilities add to the case detail, one key each.
+    expect(procedure.capabilities.flatMap((c) => Object.keys(c.detail ?? {}))).toEqual(['evidence', 'findings']);
   });
 
   it('is refused at build time when it does not fit the steps', () => {
     const base = [...CAPABILITIES];
-    expect(() => defineProcedure([...base, findings, findings])).toThrow('registered twice');
-    expect(() => defineProcedure([...base, { ...findings, name: 'evidence' }])).toThrow('is registered by "findings", not by "evidence"');
-    expect(() => defineProcedure([...base, { ...findings, guards: {} }])).toThrow('Capability "findings" registers no guard for "findings"');
-    expect(() => defineProcedure([...base, findings, { ...findings, name: 'evidence', guards: { evidenceOrReason: () => [] } }])).toThrow('Two capabilities contribute "findings" to the detail');
+    expect(() => defineProcedure([...base, followUp, followUp])).toThrow('registered twice');
+    expect(() => defineProcedure([...base, { ...followUp, name: 'letters' }])).toThrow('is registered by "follow-up", not by "letters"');
+    expect(() => defineProcedure([...base, { ...followUp, guards: {} }])).toThrow('Capability "follow-up" registers no guard for "followUpOutcome"');
+    expect(() => defineProcedure([...base, followUp, { ...followUp, name: 'letters', guards: { timeBarredLetter: () => [], resolutionLetter: () => [] } }])).toThrow('Two capabilities contribute "followUp" to the detail');
     expect(() => defineProcedure([{ ...base[0], abilities: [] }])).toThrow('which no capability declares');
     expect(() => defineProcedure([])).toThrow('names no issue that registers "intake & workflow"');
-    const loadsTwice: Capability<{ timeBarred: boolean }> = { ...findings, facts: () => ({ timeBarred: true }), guards: { findings: () => [] } };
-    const twice = defineProcedure([...base, loadsTwice]);
+    const loadsTwice: Capability<{ timeBarred: boolean }> = { ...followUp, facts: () => ({ timeBarred: true }), guards: { followUpOutcome: () => [] } };
+    // Facts that load from the database stay out: this is about the registry alone.
+    const twice = defineProcedure([base[0], loadsTwice]);
     return expect(twice.facts({ complaint: { timeBarred: false }, customer: {} } as unknown as Parameters<typeof twice.facts>[0])).rejects.toThrow('already loaded');
   });
 });

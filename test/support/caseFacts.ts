@@ -13,5 +13,8 @@ export const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   regulatoryReviewRequired: false,
   regulatoryReviewOpen: false,
   regulatoryDecided: false,
+  evidenceCount: 0,
+  noEvidenceReason: null,
+  findings: null,
   ...over,
 });

@@ -11,6 +11,8 @@ import * as m0009 from './0009-job-runs';
 import * as m0010 from './0010-audit-trail-v2';
 import * as m0011 from './0011-case-clocks';
 import * as m0012 from './0012-audit-append-new-chain';
+import * as m0013 from './0013-evidence';
+import * as m0014 from './0014-findings';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -26,4 +28,6 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0010-audit-trail-v2', up: m0010.up },
   { name: '0011-case-clocks', up: m0011.up },
   { name: '0012-audit-append-new-chain', up: m0012.up },
+  { name: '0013-evidence', up: m0013.up },
+  { name: '0014-findings', up: m0014.up },
 ];

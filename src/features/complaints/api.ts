@@ -11,6 +11,7 @@ import { idempotent } from '../../lib/idempotency';
 import { parse } from '../../lib/validate';
 import type { Complaint } from '../../models';
 import type { SubjectRecord } from '../../policies/ability';
+import { redactFields } from '../../policies/fieldRules';
 import { authorize } from '../../policies/authorize';
 import { caseDetail, findComplaint, listComplaints } from '../../queries/complaints';
 import type { TransitionInput } from '../../domain/workflow';
@@ -82,7 +83,8 @@ export function complaintsApi(config: Config): Router {
       allowedTransitions: [...new Set(allowedTransitions)],
       evidence: detail.evidence,
       meetings: detail.meetings,
-      findings: detail.findings,
+      // The responsible person and the disciplinary measure only for the roles that may read them.
+      findings: (detail.findings as object[]).map((f) => redactFields('Finding', f, req.ability)),
       actions: detail.actions,
       letters: detail.letters,
       regulatory: detail.regulatory,

@@ -22,6 +22,7 @@ import { formErrors, setFlash } from '../../http/pageLocals';
 import { complaintFilter, transitionActor, visibleComplaint } from './api';
 import { blank, blankIntake, classification, EDIT_FIELDS, editValues, intakeValues, isUuid, localInstant, newCustomerGiven, nowLocal, OPTIONS, parseIntake, renderEdit, renderIntake, type Form } from './entryForm';
 import { clocksOf, presentComplaint } from '../../presenters/complaints';
+import { evidencePanel, type EvidenceJson } from '../../presenters/evidence';
 import { ComplaintListQuery, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
 import { caseClocks, contactChannelsFor, dueText, humanDuration, transitionForms, type TransitionForm } from './view';
 import { field, friendlierErrors, optionalField, versionField } from '../../http/forms';
@@ -169,6 +170,14 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
     actionErrors: extra.errors?.length ? extra.errors : undefined,
     actionMessage: extra.message,
     readOnly: edges.length === 0 && !canUpdate,
+    // The evidence capability's part of the detail (src/procedure/evidence.ts).
+    evidence: evidencePanel(detail.evidence as unknown as EvidenceJson[], {
+      complaintId: complaint.id,
+      lang: req.lang,
+      canUpload: complaint.status !== 'archived' && allowed(req, 'create', 'Evidence'),
+      canWithdraw: complaint.status !== 'archived' && allowed(req, 'update', 'Evidence'),
+      maxUploadBytes: req.app.locals.maxUploadBytes as number,
+    }),
   });
 }
 

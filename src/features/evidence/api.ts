@@ -1,0 +1,119 @@
+import { subject } from '@casl/ability';
+import { Router, type Request, type Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import type { Config } from '../../config';
+import { addEvidence, withdrawEvidence, type EvidenceActor } from '../../commands/evidence';
+import { byteRange, contentDisposition, contentTypeOf, extensionOf, servedFilename, servedInline } from '../../domain/evidence';
+import { AppError, fieldError, notFound, validationFailed } from '../../lib/errors';
+import { idParam } from '../../lib/http';
+import { logger } from '../../lib/logger';
+import { parse } from '../../lib/validate';
+import type { Lang } from '../../lib/i18n';
+import { Complaint, type Evidence } from '../../models';
+import type { SubjectRecord } from '../../policies/ability';
+import { authorize } from '../../policies/authorize';
+import { contentUrl, presentUpload } from '../../presenters/evidence';
+import { findEvidence, presentOne } from '../../queries/evidence';
+import { blobStore } from '../../storage/blobStore';
+import { EvidenceFields, WithdrawBody } from './schema';
+import { receiveUpload, type ReceivedUpload } from './upload';
+
+const plain = (c: Complaint) => c.get({ plain: true }) as SubjectRecord;
+
+/** The signed-in user as the evidence commands see them, asked about the case row the command locked. */
+export function evidenceActor(req: Request): EvidenceActor {
+  return {
+    userId: req.user!.id,
+    reads: (c) => req.ability.can('read', subject('Complaint', plain(c))),
+    may: (action, c) => req.ability.can(action, subject('Evidence', { complaintId: c.id } as SubjectRecord)),
+  };
+}
+
+/** The case of the route, if the user may see it (404 otherwise, as for every case they cannot see). */
+export async function visibleCase(req: Request, id: string): Promise<Complaint> {
+  const complaint = await Complaint.findByPk(id);
+  if (!complaint || !req.ability.can('read', subject('Complaint', plain(complaint)))) throw notFound('Complaint');
+  return complaint;
+}
+
+/** Checks what arrived and records it: 400 without a file or with an empty one or bad fields, then the command's answers. */
+export async function storeUpload(complaintId: string, upload: ReceivedUpload, req: Request, lang: Lang = 'en', zoneInstant?: (v: string | undefined) => string | undefined): Promise<Evidence> {
+  const { file, fields } = upload;
+  if (!file) throw validationFailed([fieldError('file', 'evidence.errors.fileRequired')], 'Send the evidence file in the multipart part named `file`.');
+  if (file.size === 0) throw validationFailed([fieldError('file', 'evidence.errors.fileEmpty')], 'The file is empty (0 bytes).');
+  const given = (name: string) => (fields[name] === undefined || fields[name].trim() === '' ? undefined : fields[name]);
+  const input = parse(
+    EvidenceFields,
+    { description: fields.description ?? '', sourceDepartment: given('sourceDepartment'), collectedAt: zoneInstant ? zoneInstant(given('collectedAt')) : given('collectedAt') },
+    lang,
+  );
+  return addEvidence(
+    complaintId,
+    { description: input.description, sourceDepartment: input.sourceDepartment ?? null, collectedAt: input.collectedAt ? new Date(input.collectedAt) : null, filename: file.filename },
+    file,
+    evidenceActor(req),
+  );
+}
+
+/** Streams a stored file; a client that goes away mid-file just ends the read (no error is reported). */
+async function sendContent(req: Request, res: Response, evidence: Evidence): Promise<void> {
+  const etag = `"sha256-${evidence.sha256}"`;
+  const inline = servedInline(evidence.mimeType) && req.query.download === undefined;
+  res.setHeader('Content-Type', contentTypeOf(evidence.mimeType));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', servedFilename(evidence.filename, { mime: evidence.mimeType, ext: extensionOf(evidence.mimeType) })));
+  res.setHeader('ETag', etag);
+  res.setHeader('Accept-Ranges', 'bytes');
+  if (req.get('if-none-match') === etag) return void res.status(304).end();
+  const range = byteRange(req.get('range'), evidence.size);
+  if (range === 'unsatisfiable') {
+    throw new AppError(416, 'validation_failed', 'The requested range is outside the file.', [{ path: 'Range', message: `The file has ${evidence.size} bytes.` }], { 'Content-Range': `bytes */${evidence.size}` });
+  }
+  if (range) res.status(206).setHeader('Content-Range', `bytes ${range.start}-${range.end}/${evidence.size}`);
+  res.setHeader('Content-Length', String(range ? range.end - range.start + 1 : evidence.size));
+  if (req.method === 'HEAD') return void res.end();
+  const stream = await blobStore().open(evidence.sha256, range ?? undefined);
+  if (!stream) throw new Error(`Evidence ${evidence.id} names blob ${evidence.sha256}, which is not stored`);
+  try {
+    await pipeline(stream, res);
+  } catch (err) {
+    if (req.destroyed || res.destroyed || (err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    logger.warn('evidence download failed mid-stream', { requestId: req.requestId, evidenceId: evidence.id, error: String(err) });
+    res.destroy();
+  }
+}
+
+/** /api/v1: uploading, reading and withdrawing evidence. */
+export function evidenceApi(config: Config): Router {
+  const r = Router();
+
+  r.post('/complaints/:id/evidence', async (req, res) => {
+    // Refused before a byte of the body is read: who may upload at all (403), which case (404).
+    authorize(req, 'create', 'Evidence');
+    const complaint = await visibleCase(req, idParam(req));
+    const upload = await receiveUpload(req, config.maxUploadBytes);
+    try {
+      const evidence = await storeUpload(complaint.id, upload, req);
+      res.status(201).location(contentUrl(evidence.id)).json(presentUpload(evidence));
+    } finally {
+      await upload.file?.cleanup();
+    }
+  });
+
+  r.get('/evidence/:id/content', async (req, res) => {
+    authorize(req, 'read', 'Evidence');
+    const evidence = await findEvidence(idParam(req));
+    if (!evidence) throw notFound('Evidence');
+    await visibleCase(req, evidence.complaintId);
+    await sendContent(req, res, evidence);
+  });
+
+  r.post('/evidence/:id/withdraw', async (req, res) => {
+    authorize(req, 'update', 'Evidence');
+    const id = idParam(req);
+    const { reason } = parse(WithdrawBody, req.body);
+    res.json(await presentOne(await withdrawEvidence(id, reason, evidenceActor(req))));
+  });
+
+  return r;
+}

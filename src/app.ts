@@ -20,6 +20,7 @@ import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
 import { evidenceApi } from './features/evidence/api';
 import { findingsApi } from './features/findings/api';
+import { findingsPages } from './features/findings/pages';
 import { evidencePages, evidenceUploadPage } from './features/evidence/pages';
 import { complaintsPages } from './features/complaints/pages';
 import { customersPages } from './features/customers/pages';
@@ -145,6 +146,7 @@ export function createApp(config: Config): express.Express {
     homePages(),
     complaintsPages(config),
     evidencePages(),
+    findingsPages(),
     customersPages(),
     usersPages(),
     settingsPages(),

@@ -15,6 +15,12 @@ import * as clock from '../lib/clock';
 /** The stages in which the findings may be recorded or revised (a return by the CS director or a round-2 rejection comes back to `solution`). */
 export const FINDINGS_STAGES: readonly Stage[] = ['investigation', 'solution'];
 
+/** Whether the case is where findings are recorded: a complaint in those stages (or on hold from one). */
+export function findingsRecordable(complaint: Pick<Complaint, 'kind' | 'status' | 'heldStatus'>): boolean {
+  const stage = complaint.status === 'on_hold' ? complaint.heldStatus : complaint.status;
+  return complaint.kind === 'complaint' && stage !== null && FINDINGS_STAGES.includes(stage);
+}
+
 export interface FindingsActor {
   userId: string;
   /** May the actor see this case at all? (No: 404, as for any case they cannot see.) */
@@ -67,8 +73,7 @@ export async function recordFindings(complaintId: string, input: FindingsInput, 
     if (!complaint || !actor.reads(complaint)) throw notFound('Complaint');
     if (!actor.may(complaint)) throw forbidden('You are not allowed to record the findings of this case.', { action: 'create', subject: 'Finding', entityId: complaint.id });
     if (complaint.status === 'archived') throw immutableRecord('The case is sealed: its findings cannot change.');
-    const stage = complaint.status === 'on_hold' ? complaint.heldStatus : complaint.status;
-    if (complaint.kind !== 'complaint' || !stage || !FINDINGS_STAGES.includes(stage))
+    if (!findingsRecordable(complaint))
       throw new AppError(409, 'conflict', `Findings are recorded during the investigation (or revised in the solution stage); this case is ${complaint.status}.`, undefined, undefined, undefined, 'findings.errors.stage');
 
     const errors: FieldError[] = [];

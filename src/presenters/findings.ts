@@ -37,3 +37,9 @@ export function presentFinding(f: Finding, names: FindingNames, supersededBy: st
   };
 }
 export type FindingJson = ReturnType<typeof presentFinding>;
+
+/** What the case page's findings panel shows (views/partials/findings-panel.hbs): the list already redacted for the reader. */
+export function findingsPanel(findings: ReadonlyArray<Partial<FindingJson>>, options: { complaintId: string; canRecord: boolean }) {
+  const [current, ...earlier] = findings;
+  return { complaintId: options.complaintId, current: current?.current ? current : null, earlier: current?.current ? earlier : findings, canRecord: options.canRecord };
+}

@@ -23,6 +23,9 @@ import { complaintFilter, transitionActor, visibleComplaint } from './api';
 import { blank, blankIntake, classification, EDIT_FIELDS, editValues, intakeValues, isUuid, localInstant, newCustomerGiven, nowLocal, OPTIONS, parseIntake, renderEdit, renderIntake, type Form } from './entryForm';
 import { clocksOf, presentComplaint } from '../../presenters/complaints';
 import { evidencePanel, type EvidenceJson } from '../../presenters/evidence';
+import { findingsPanel } from '../../presenters/findings';
+import { findingsRecordable } from '../../commands/findings';
+import { redactFields } from '../../policies/fieldRules';
 import { ComplaintListQuery, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
 import { caseClocks, contactChannelsFor, dueText, humanDuration, transitionForms, type TransitionForm } from './view';
 import { field, friendlierErrors, optionalField, versionField } from '../../http/forms';
@@ -178,6 +181,11 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
       canWithdraw: complaint.status !== 'archived' && allowed(req, 'update', 'Evidence'),
       maxUploadBytes: req.app.locals.maxUploadBytes as number,
     }),
+    // The findings capability's part (src/procedure/findings.ts), without the fields this reader may not read.
+    findings: findingsPanel(
+      (detail.findings as object[]).map((f) => redactFields('Finding', f, req.ability)),
+      { complaintId: complaint.id, canRecord: findingsRecordable(complaint) && allowed(req, 'create', 'Finding') },
+    ),
   });
 }
 

@@ -25,6 +25,11 @@ export const RecordFindingsBody = z
     noEvidenceReason: optionalText(2000).openapi({ description: 'Why there is no evidence, when there is none (the step to solution needs evidence or this reason)' }),
   })
   .strict()
+  .superRefine((v, ctx) => {
+    // Said with the other fields' errors, not after them (the command checks it again, with the department's existence).
+    if (v.substantiated && !v.responsibleDepartment?.trim())
+      ctx.addIssue({ code: 'custom', path: ['responsibleDepartment'], message: 'A substantiated complaint names the responsible department.', params: { key: 'findings.errors.departmentRequired' } });
+  })
   .openapi('RecordFindings');
 
 documentRoute({

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { useTestApp } from '../support/app';
 import { buildComplaint, signedIn } from '../support/factories';
-import { bigJpeg, leftoverSpoolFiles, multipart } from './helpers';
+import { bigJpeg, listeningApp, leftoverSpoolFiles, multipart } from './helpers';
 
 /**
  * The embedded database has one connection for everybody. Uploads spool to disk and store their
@@ -13,21 +12,11 @@ import { bigJpeg, leftoverSpoolFiles, multipart } from './helpers';
 const t = useTestApp({ MAX_UPLOAD_MB: '25' });
 const UPLOADS = 8;
 const SIZE = 20 * 1024 * 1024;
-let server: http.Server;
-let port: number;
-beforeAll(async () => {
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+const listening = listeningApp(t);
 
 function send(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, headers: { ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: listening.port(), path, method, headers: { ...headers, ...(body ? { 'Content-Length': String(body.length) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
@@ -73,7 +62,7 @@ describe('8 concurrent 20 MB uploads on the embedded database', () => {
     // A 20 MB file comes back whole, chunk by chunk.
     const one = JSON.parse(results[3].body) as { id: string; sha256: string };
     const bytes = await new Promise<Buffer>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: `/api/v1/evidence/${one.id}/content`, headers: { Authorization: reader.auth.Authorization } }, (res) => {
+      http.get({ host: '127.0.0.1', port: listening.port(), path: `/api/v1/evidence/${one.id}/content`, headers: { Authorization: reader.auth.Authorization } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (ch: Buffer) => chunks.push(ch));
         res.on('end', () => resolve(Buffer.concat(chunks)));

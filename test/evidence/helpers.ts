@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type { Express } from 'express';
 import { QueryTypes } from 'sequelize';
@@ -95,4 +97,18 @@ export function uploadVia(app: Express, auth: Record<string, string>, complaintI
     { name: 'file', file: { filename, content } },
   ]);
   return request(app).post(`/api/v1/complaints/${complaintId}/evidence`).set(auth).set('Content-Type', contentType).send(body);
+}
+
+/** The file's app on a loopback port of its own (raw `http` requests: aborted, oversized, concurrent uploads); `port()` inside tests. */
+export function listeningApp(t: { app: Express }): { port(): number } {
+  let server: http.Server | undefined;
+  beforeAll(async () => {
+    server = t.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server!.once('listening', r));
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+  });
+  return { port: () => (server!.address() as AddressInfo).port };
 }

@@ -1,22 +1,11 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { useTestApp } from '../support/app';
 import { buildComplaint, signedIn } from '../support/factories';
-import { bigJpeg, eventually, leftoverSpoolFiles, multipart, storeCounts } from './helpers';
+import { bigJpeg, listeningApp, eventually, leftoverSpoolFiles, multipart, storeCounts } from './helpers';
 
 // A small limit: 1 MB.
 const t = useTestApp({ MAX_UPLOAD_MB: '1' });
-let server: http.Server;
-let port: number;
-beforeAll(async () => {
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-});
+const listening = listeningApp(t);
 
 interface RawResult {
   status: number;
@@ -37,7 +26,7 @@ function streamUpload(path: string, auth: Record<string, string>, contentType: s
     let written = 0;
     let answered = false;
     let result: RawResult | undefined;
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers: { ...auth, 'Content-Type': contentType, ...(contentLength ? { 'Content-Length': String(contentLength) } : {}) } });
+    const req = http.request({ host: '127.0.0.1', port: listening.port(), path, method: 'POST', headers: { ...auth, 'Content-Type': contentType, ...(contentLength ? { 'Content-Length': String(contentLength) } : {}) } });
     // EPIPE / ECONNRESET once the server stopped reading is expected after its answer; before one, it fails the test (not a timeout).
     req.on('error', () => {
       if (!answered) resolve({ status: -1, body: '', headers: {}, written, ms: Date.now() - started, closedAfterMs: null });
@@ -108,7 +97,7 @@ describe('MAX_UPLOAD_MB', () => {
     const res = await new Promise<{ status: number; body: string; connection?: string }>((resolve, reject) => {
       const req = http.request({
         host: '127.0.0.1',
-        port,
+        port: listening.port(),
         path: `/api/v1/complaints/${c.id}/evidence`,
         method: 'POST',
         headers: { Authorization: quality.auth.Authorization, 'Content-Type': contentType, 'Content-Length': String(3 * 1024 * 1024) },
@@ -149,7 +138,7 @@ describe('an aborted upload', () => {
     const { contentType, head } = parts();
     const req = http.request({
       host: '127.0.0.1',
-      port,
+      port: listening.port(),
       path: `/api/v1/complaints/${c.id}/evidence`,
       method: 'POST',
       headers: { Authorization: quality.auth.Authorization, 'Content-Type': contentType, 'Content-Length': String(head.length + 900 * 1024) },

@@ -20,6 +20,7 @@ import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
 import { evidenceApi } from './features/evidence/api';
 import { findingsApi } from './features/findings/api';
+import { meetingsApi } from './features/meetings/api';
 import { findingsPages } from './features/findings/pages';
 import { evidencePages, evidenceUploadPage } from './features/evidence/pages';
 import { complaintsPages } from './features/complaints/pages';
@@ -132,6 +133,7 @@ export function createApp(config: Config): express.Express {
     complaintsApi(config),
     evidenceApi(config),
     findingsApi(),
+    meetingsApi(),
     reportsApi(config),
     settingsApi(),
     outboxApi(),

@@ -11,11 +11,13 @@ import { Evidence } from './Evidence';
 import { Finding } from './Finding';
 import { Holiday } from './Holiday';
 import { LoginAttempt } from './LoginAttempt';
+import { Meeting } from './Meeting';
+import { MeetingAssignment } from './MeetingAssignment';
 import { Setting } from './Setting';
 import { SlaPolicy } from './SlaPolicy';
 import { User } from './User';
 
-export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, LoginAttempt, Setting, SlaPolicy, User };
+export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, LoginAttempt, Meeting, MeetingAssignment, Setting, SlaPolicy, User };
 
 /** Binds every model to `sequelize` and declares associations. Called once per opened database. */
 export function initModels(sequelize: Sequelize): void {
@@ -32,6 +34,8 @@ export function initModels(sequelize: Sequelize): void {
   CaseClock.initModel(sequelize);
   Evidence.initModel(sequelize);
   Finding.initModel(sequelize);
+  Meeting.initModel(sequelize);
+  MeetingAssignment.initModel(sequelize);
   SlaPolicy.initModel(sequelize);
   Holiday.initModel(sequelize);
   Setting.initModel(sequelize);

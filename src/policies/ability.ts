@@ -17,6 +17,7 @@ export const ACTIONS = [
   'archive',
   'hold',
   'verify',
+  'approve',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -82,6 +83,7 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     // A disputed case is legal's to close.
     can('transition', 'Complaint', { status: { $ne: 'disputed' } });
     can(['create', 'update'], ['Evidence', 'Meeting', 'Finding', 'Action', 'Letter']);
+    can('approve', 'Meeting');
     can('submit', 'RegulatoryReview');
     can('create', 'Archive');
     can(['read', 'export'], 'Report');
@@ -95,6 +97,8 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
   cs_director({ can }) {
     can('read', CASE_CONTENT);
     can('review', 'Complaint');
+    // Approves the minutes of a meeting (PRODUCT.md "Escalation of serious cases"; API.md: quality, cs_director).
+    can('approve', 'Meeting');
     can('read', 'Report');
   },
   ceo({ can }) {

@@ -15,13 +15,14 @@
 import { evidence, type EvidenceFacts } from './evidence';
 import { findings, type FindingsFacts } from './findings';
 import { intakeAndWorkflow, type IntakeWorkflowFacts } from './intakeWorkflow';
+import { meetings } from './meetings';
 import { defineProcedure } from './registry';
 import type { AnyCapability, CaseContext, CoreFacts, Edge, Offer, TransitionCheck } from './types';
 import type { TransitionInput } from '../domain/workflow';
 import type { FieldError } from '../lib/errors';
 
 /** The registered capabilities, in the order their facts load and their guards report. */
-export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings]);
+export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings, meetings]);
 
 /** Everything the guards of a case may look at: the core facts and every registered capability's. */
 export type CaseFacts = CoreFacts & IntakeWorkflowFacts & EvidenceFacts & FindingsFacts;

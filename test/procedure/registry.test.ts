@@ -146,7 +146,7 @@ describe('a registered guard', () => {
     expect(await only.dossier(ctx)).toEqual({ 'follow-up.json': { count: 1 } });
     expect(only.jobs()).toEqual([]);
     // What the registered capabilities add to the case detail, one key each.
-    expect(procedure.capabilities.flatMap((c) => Object.keys(c.detail ?? {}))).toEqual(['evidence', 'findings']);
+    expect(procedure.capabilities.flatMap((c) => Object.keys(c.detail ?? {}))).toEqual(['evidence', 'findings', 'meetings']);
   });
 
   it('is refused at build time when it does not fit the steps', () => {

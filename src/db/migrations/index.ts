@@ -13,6 +13,7 @@ import * as m0011 from './0011-case-clocks';
 import * as m0012 from './0012-audit-append-new-chain';
 import * as m0013 from './0013-evidence';
 import * as m0014 from './0014-findings';
+import * as m0015 from './0015-meetings';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -30,4 +31,5 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0012-audit-append-new-chain', up: m0012.up },
   { name: '0013-evidence', up: m0013.up },
   { name: '0014-findings', up: m0014.up },
+  { name: '0015-meetings', up: m0015.up },
 ];

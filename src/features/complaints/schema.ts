@@ -7,6 +7,7 @@ import { documentRoute } from '../../http/openapi';
 import { CreateCustomerBody, CustomerSchema } from '../../http/schemas/customers';
 import { EvidenceSchema } from '../../http/schemas/evidence';
 import { FindingSchema } from '../../http/schemas/findings';
+import { MeetingSchema } from '../../http/schemas/meetings';
 
 const ref = z.string().trim().max(100).nullable().optional();
 const instant = z.string().datetime({ offset: true });
@@ -182,7 +183,7 @@ export const CaseSchema = ComplaintSchema.extend({
   recurrence: RecurrenceSchema.nullable(),
   allowedTransitions: z.array(z.enum(STAGES)),
   evidence: z.array(EvidenceSchema).openapi({ description: 'Every piece, withdrawn ones included, in upload order' }),
-  meetings: z.array(z.unknown()),
+  meetings: z.array(MeetingSchema).openapi({ description: 'Every meeting, newest first, with its assignments; a correction names what it `supersedes`' }),
   findings: z.array(FindingSchema).openapi({ description: 'Every version, newest first; the current one has `current: true`' }),
   actions: z.array(z.unknown()),
   letters: z.array(z.unknown()),
@@ -193,7 +194,7 @@ export const CaseSchema = ComplaintSchema.extend({
 const IdParams = z.object({ id: z.string().uuid() });
 documentRoute({ method: 'post', path: '/api/v1/complaints', summary: 'Log an entry (complaint or feedback). Accepts Idempotency-Key.', tags: ['Complaints'], body: CreateComplaintBody, response: { status: 201, schema: ComplaintSchema }, problems: [403, 409] });
 documentRoute({ method: 'get', path: '/api/v1/complaints', summary: 'The log book and the queue: filters, text search, overdue', tags: ['Complaints'], query: ComplaintListQuery, response: { status: 200, schema: z.object({ items: z.array(ComplaintSchema), nextCursor: z.string().nullable() }) }, problems: [403] });
-documentRoute({ method: 'get', path: '/api/v1/complaints/{id}', summary: 'One case with its timeline, holds, earlier entries, evidence and findings', tags: ['Complaints'], params: IdParams, response: { status: 200, schema: CaseSchema }, problems: [403, 404] });
+documentRoute({ method: 'get', path: '/api/v1/complaints/{id}', summary: 'One case with its timeline, holds, earlier entries, evidence, meetings and findings', tags: ['Complaints'], params: IdParams, response: { status: 200, schema: CaseSchema }, problems: [403, 404] });
 documentRoute({ method: 'patch', path: '/api/v1/complaints/{id}', summary: 'Correct content or classification (If-Match or version); clocks and flags are recomputed', tags: ['Complaints'], params: IdParams, body: UpdateComplaintBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
 documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/transitions', summary: 'Move the case to another stage; 409 invalid_transition lists what is missing', tags: ['Complaints'], params: IdParams, body: TransitionBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });
 documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/first-reply', summary: 'Record the first written reply (meets the 48-hour clock)', tags: ['Complaints'], params: IdParams, body: FirstReplyBody, response: { status: 200, schema: ComplaintSchema }, problems: [403, 404, 409] });

@@ -20,8 +20,10 @@ import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
 import { evidenceApi } from './features/evidence/api';
 import { findingsApi } from './features/findings/api';
+import { regulatoryApi } from './features/regulatory/api';
 import { meetingsApi } from './features/meetings/api';
 import { findingsPages } from './features/findings/pages';
+import { meetingsPages } from './features/meetings/pages';
 import { evidencePages, evidenceUploadPage } from './features/evidence/pages';
 import { complaintsPages } from './features/complaints/pages';
 import { customersPages } from './features/customers/pages';
@@ -133,7 +135,8 @@ export function createApp(config: Config): express.Express {
     complaintsApi(config),
     evidenceApi(config),
     findingsApi(),
-    meetingsApi(),
+    meetingsApi(config),
+    regulatoryApi(config),
     reportsApi(config),
     settingsApi(),
     outboxApi(),
@@ -149,6 +152,7 @@ export function createApp(config: Config): express.Express {
     complaintsPages(config),
     evidencePages(),
     findingsPages(),
+    meetingsPages(),
     customersPages(),
     usersPages(),
     settingsPages(),

@@ -55,6 +55,12 @@ export class CaseClocks {
     if (row && isRunning(row)) row.set({ dueAt, pausedMinutes, setBy });
   }
 
+  /** What the clock waits for is no longer due (a `no_report` decision): it stops, neither met nor missed. */
+  stop(kind: ClockKind, setBy: string): void {
+    const row = this.rows.get(kind);
+    if (row && isRunning(row)) row.set({ outcome: 'not_needed', setBy });
+  }
+
   /** The case finished: a clock still running will never be met, so it is missed. */
   finish(): void {
     for (const row of this.rows.values()) if (isRunning(row)) row.outcome = 'missed';

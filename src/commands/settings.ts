@@ -7,6 +7,7 @@ import type { SlaStage } from '../domain/workflow';
 import { AppError, fieldError, notFound, staleVersion, validationFailed, type FieldError } from '../lib/errors';
 import { Holiday, Setting, SlaPolicy } from '../models';
 import { RECURRENCE_CRITERIA, type RecurrenceSetting } from '../domain/recurrence';
+import { REPORT_CATEGORIES, type ReportingRules } from '../domain/regulatory';
 import { invalidatePolicyCache } from '../queries/policy';
 
 /**
@@ -199,9 +200,11 @@ export interface BusinessHoursSetting {
 export interface SettingValues {
   recurrence: RecurrenceSetting;
   business_hours: BusinessHoursSetting;
+  /** The regulatory report's deadline per category (days from receipt) for the organisation's jurisdiction. */
+  reporting_rules: ReportingRules;
 }
 export type SettingKey = keyof SettingValues;
-export const SETTING_KEYS = ['recurrence', 'business_hours'] as const satisfies readonly SettingKey[];
+export const SETTING_KEYS = ['recurrence', 'business_hours', 'reporting_rules'] as const satisfies readonly SettingKey[];
 /** What a recurrence setting may match on: the category is not one (domain/recurrence.ts). */
 export const RECURRENCE_MATCH = RECURRENCE_CRITERIA;
 
@@ -216,6 +219,10 @@ function normalizeSetting(change: SettingChange): SettingChange['value'] {
     // HH:mm strings of equal length compare as times.
     if (start >= end) throw validationFailed([fieldError('value.end', 'settings.errors.startBeforeEnd')], 'Business hours must start before they end.');
     return { start, end };
+  }
+  if (change.key === 'reporting_rules') {
+    const { jurisdiction, days } = change.value;
+    return { jurisdiction: jurisdiction.trim(), days: Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, days[c]])) as ReportingRules['days'] };
   }
   // Stored in a fixed order without repeats, so an equal choice is no change.
   const { periodDays, match } = change.value;

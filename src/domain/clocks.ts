@@ -11,7 +11,8 @@ import { FINISHED, type Stage } from './workflow';
  * Kind names are the project's clock names: `clock.name.<kind>` labels them, `due.<kind>At` is
  * the API field of the five kinds below, `clock-<kind>` the case page's row.
  */
-export const CLOCK_KINDS = ['acknowledge', 'firstReply', 'resolution', 'stage', 'negotiationStart'] as const;
+/** `report`: the regulatory report's deadline (src/commands/regulatory.ts): started when a review is submitted, rescheduled by the CEO's decision, met when filed. */
+export const CLOCK_KINDS = ['acknowledge', 'firstReply', 'resolution', 'stage', 'negotiationStart', 'report'] as const;
 export type ClockKind = (typeof CLOCK_KINDS)[number];
 
 export function isClockKind(kind: string): kind is ClockKind {
@@ -28,10 +29,12 @@ export const CLOCK_RULES: Readonly<Record<ClockKind, { pausesOnHold: boolean }>>
   resolution: { pausesOnHold: false },
   stage: { pausesOnHold: true },
   negotiationStart: { pausesOnHold: false },
+  report: { pausesOnHold: false },
 };
 
-export type ClockOutcome = 'met' | 'missed';
-export const CLOCK_OUTCOMES: readonly ClockOutcome[] = ['met', 'missed'];
+/** `not_needed`: the clock stopped because what it waited for is no longer due (a `no_report` decision stops the report clock). */
+export type ClockOutcome = 'met' | 'missed' | 'not_needed';
+export const CLOCK_OUTCOMES: readonly ClockOutcome[] = ['met', 'missed', 'not_needed'];
 
 /** One clock as the rules see it: the fields of a `case_clocks` row. */
 export interface ClockState {

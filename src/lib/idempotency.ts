@@ -21,13 +21,17 @@ const KEY = /^[\x21-\x7e]{1,200}$/;
  * `work` runs in the transaction; `present` turns its result into the response body — after the
  * commit when there is no key (so row locks taken by `work`, such as a gapless counter's, are not
  * held while JSON is built), inside it when the response must be stored with the key.
+ *
+ * `fingerprinted` is what the stored request hash covers (default: the whole body). A body that
+ * carries a secret — a signature's re-entered password — passes itself without it: a SHA-256 of a
+ * low-entropy secret beside known fields would let whoever reads the table guess the secret.
  */
-export async function idempotent<T>(req: Request, status: number, work: () => Promise<T>, present: (result: T) => unknown): Promise<Outcome> {
+export async function idempotent<T>(req: Request, status: number, work: () => Promise<T>, present: (result: T) => unknown, fingerprinted: unknown = req.body): Promise<Outcome> {
   const key = req.get('idempotency-key');
   if (key === undefined) return { status, body: present(await transaction(work)), replayed: false };
   if (!KEY.test(key)) throw badRequest('Idempotency-Key must be 1–200 visible ASCII characters.', [{ path: 'Idempotency-Key', message: 'Invalid key.' }]);
   const userId = req.user!.id;
-  const requestHash = sha256Hex(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(req.body ?? null)}`);
+  const requestHash = sha256Hex(`${req.method} ${req.baseUrl}${req.path}\n${canonicalJson(fingerprinted ?? null)}`);
   return transaction(async () => {
     const s = sequelize();
     const inserted = await s.query<{ key: string }>(

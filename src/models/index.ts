@@ -13,11 +13,13 @@ import { Holiday } from './Holiday';
 import { LoginAttempt } from './LoginAttempt';
 import { Meeting } from './Meeting';
 import { MeetingAssignment } from './MeetingAssignment';
+import { RegulatoryReview } from './RegulatoryReview';
 import { Setting } from './Setting';
+import { Signature } from './Signature';
 import { SlaPolicy } from './SlaPolicy';
 import { User } from './User';
 
-export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, LoginAttempt, Meeting, MeetingAssignment, Setting, SlaPolicy, User };
+export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, LoginAttempt, Meeting, MeetingAssignment, RegulatoryReview, Setting, Signature, SlaPolicy, User };
 
 /** Binds every model to `sequelize` and declares associations. Called once per opened database. */
 export function initModels(sequelize: Sequelize): void {
@@ -36,6 +38,8 @@ export function initModels(sequelize: Sequelize): void {
   Finding.initModel(sequelize);
   Meeting.initModel(sequelize);
   MeetingAssignment.initModel(sequelize);
+  RegulatoryReview.initModel(sequelize);
+  Signature.initModel(sequelize);
   SlaPolicy.initModel(sequelize);
   Holiday.initModel(sequelize);
   Setting.initModel(sequelize);

@@ -48,3 +48,29 @@ export function presentMeeting(m: Meeting, assignments: readonly MeetingAssignme
   };
 }
 export type MeetingJson = ReturnType<typeof presentMeeting>;
+
+/** Where the minutes of a meeting are read as a PDF (the API route; it accepts the page's session cookie). */
+export const minutesPdfHref = (meetingId: string) => `/api/v1/meetings/${meetingId}/minutes.pdf`;
+
+/**
+ * What the case page's meetings panel shows (views/partials/meetings-panel.hbs): each meeting with
+ * its status badge (`superseded` once a correction replaces it), whether this reader may approve
+ * it (a draft) or correct it (approved and current), and the notice a case that needs a meeting
+ * shows while none is recorded.
+ */
+export function meetingsPanel(meetings: readonly MeetingJson[], options: { complaintId: string; required: boolean; canCreate: boolean; canApprove: boolean }) {
+  return {
+    complaintId: options.complaintId,
+    canCreate: options.canCreate,
+    required: options.required,
+    needed: options.required && meetings.length === 0,
+    meetings: meetings.map((m) => ({
+      ...m,
+      badge: m.current ? m.status : 'superseded',
+      canApprove: options.canApprove && m.status === 'draft',
+      canCorrect: options.canCreate && m.status === 'approved' && m.current,
+      pdfHref: minutesPdfHref(m.id),
+    })),
+  };
+}
+export type MeetingsPanel = ReturnType<typeof meetingsPanel>;

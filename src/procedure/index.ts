@@ -16,16 +16,17 @@ import { evidence, type EvidenceFacts } from './evidence';
 import { findings, type FindingsFacts } from './findings';
 import { intakeAndWorkflow, type IntakeWorkflowFacts } from './intakeWorkflow';
 import { meetings } from './meetings';
+import { regulatory, type RegulatoryFacts } from './regulatory';
 import { defineProcedure } from './registry';
 import type { AnyCapability, CaseContext, CoreFacts, Edge, Offer, TransitionCheck } from './types';
 import type { TransitionInput } from '../domain/workflow';
 import type { FieldError } from '../lib/errors';
 
 /** The registered capabilities, in the order their facts load and their guards report. */
-export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings, meetings]);
+export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings, meetings, regulatory]);
 
 /** Everything the guards of a case may look at: the core facts and every registered capability's. */
-export type CaseFacts = CoreFacts & IntakeWorkflowFacts & EvidenceFacts & FindingsFacts;
+export type CaseFacts = CoreFacts & IntakeWorkflowFacts & EvidenceFacts & FindingsFacts & RegulatoryFacts;
 
 export const procedure = defineProcedure<CaseFacts>(CAPABILITIES);
 
@@ -47,4 +48,5 @@ export { customerAnswer, rejectionTarget, reviewDecision, roundAfter, LAST_ROUND
 export { CAPABILITY_NAMES, REQUIREMENTS, STEPS, type RequirementId, type StepId } from './steps';
 export type { EvidenceFacts } from './evidence';
 export type { FindingsFacts } from './findings';
+export type { RegulatoryFacts } from './regulatory';
 export type { AnyCapability, Capability, CaseContext, CoreFacts, Edge, Guard, Offer, PendingRequirement, Procedure, TransitionCheck } from './types';

@@ -5,6 +5,7 @@
 import type { TimeBarredDecision } from '../domain/entries';
 import { fieldError, type FieldError } from '../lib/errors';
 import { rejectionRound } from './rounds';
+import type { RegulatoryFacts } from './regulatory';
 import type { Capability, Guard } from './types';
 
 /** What the intake & workflow guards look at, read from the case and its customer. */
@@ -14,15 +15,10 @@ export interface IntakeWorkflowFacts {
   acknowledgedAt: Date | null;
   customerHasEmail: boolean;
   regulatoryReviewRequired: boolean;
-  /**
-   * A regulatory review exists without a signed decision / a signed decision exists. No review can
-   * be recorded before issue 9: both are false until its "regulatory review" capability loads them.
-   */
-  regulatoryReviewOpen: boolean;
-  regulatoryDecided: boolean;
 }
 
-type G = Guard<IntakeWorkflowFacts>;
+/** Its guards also read the regulatory review's facts (`regulatoryReviewOpen`, `regulatoryDecided`: ./regulatory.ts loads them). */
+type G = Guard<IntakeWorkflowFacts & RegulatoryFacts>;
 const need = (ok: boolean, path: string, key: string): FieldError[] => (ok ? [] : [fieldError(path, key)]);
 
 /** Leaving intake records the acknowledgment if nothing did before: by e-mail when the customer has one, else the officer says how. */
@@ -51,7 +47,7 @@ const reason: G = (_f, i) => need(Boolean(i.reason?.trim()), 'reason', 'workflow
 const noOpenRegulatoryReview: G = (f) =>
   need(!f.regulatoryReviewOpen && (!f.regulatoryReviewRequired || f.regulatoryDecided), 'regulatory', 'workflow.missing.regulatory');
 
-export const intakeAndWorkflow: Capability<IntakeWorkflowFacts> = {
+export const intakeAndWorkflow: Capability<IntakeWorkflowFacts, RegulatoryFacts> = {
   name: 'intake & workflow',
   issue: 3,
   facts: ({ complaint, customer }) => ({
@@ -60,8 +56,6 @@ export const intakeAndWorkflow: Capability<IntakeWorkflowFacts> = {
     acknowledgedAt: complaint.acknowledgedAt,
     customerHasEmail: Boolean(customer.email),
     regulatoryReviewRequired: complaint.regulatoryReviewRequired,
-    regulatoryReviewOpen: false,
-    regulatoryDecided: false,
   }),
   guards: {
     acknowledgment,

@@ -33,8 +33,11 @@ export type FactLoader<F extends object> = (ctx: CaseContext) => F | Promise<F>;
 /** What is missing for one requirement (empty = met), as field errors with stable locale keys. */
 export type Guard<F extends object> = (facts: Readonly<CoreFacts & F>, input: TransitionInput) => FieldError[];
 
-/** One capability's part of the procedure, registered once in `./index.ts`. */
-export interface Capability<F extends object> {
+/**
+ * One capability's part of the procedure, registered once in `./index.ts`. `R`: facts another
+ * capability loads that its guards read too (the intake & workflow guard reads the regulatory review's).
+ */
+export interface Capability<F extends object, R extends object = Record<never, never>> {
   /** Must equal the `by` of the requirements in `./steps.ts` it guards. */
   name: CapabilityName;
   /** The issue that landed it. */
@@ -42,7 +45,7 @@ export interface Capability<F extends object> {
   /** Its facts, typed: its guards see these and the core facts, nothing else. */
   facts: FactLoader<F>;
   /** A guard for every requirement `./steps.ts` says this capability registers — no more, no fewer. */
-  guards: { readonly [R in RequirementId]?: Guard<F> };
+  guards: { readonly [Id in RequirementId]?: Guard<F & R> };
   /** What it adds to the case detail (GET /complaints/:id, the case page), one loader per key (`procedure.detail()`). */
   detail?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
   /** What it adds to the dossier (the dispute file, the archive snapshot), one loader per file or section. */

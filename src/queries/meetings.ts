@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { sequelize } from '../db';
-import { Meeting, MeetingAssignment, User } from '../models';
+import { Meeting, MeetingAssignment, Setting, User } from '../models';
 import { presentMeeting, type MeetingJson, type MeetingNames } from '../presenters/meetings';
 
 async function namesFor(meetings: readonly Meeting[], assignments: readonly MeetingAssignment[]): Promise<MeetingNames> {
@@ -73,4 +73,15 @@ export async function assignmentsFor(userId: string, limit = 50): Promise<OpenAs
     heldAt: new Date(r.held_at).toISOString(),
     complaint: { id: r.complaint_id, reference: r.reference, subject: r.subject },
   }));
+}
+
+/**
+ * The organisation's name for printed documents, from the setting `organisation_name` (a string, or
+ * `{name}`) when the sysadmin has set one; null otherwise (the minutes then start with their title).
+ */
+export async function organisationName(): Promise<string | null> {
+  const setting = await Setting.findByPk('organisation_name');
+  const value: unknown = setting?.value;
+  const name = typeof value === 'string' ? value : value && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string' ? (value as { name: string }).name : '';
+  return name.trim() || null;
 }

@@ -3,6 +3,7 @@ import type { ClockContext, StageTarget } from '../domain/deadlines';
 import type { Severity, Tier } from '../domain/entries';
 import { DEFAULT_WEEKEND, makeCalendar, type HolidayCalendar } from '../domain/holidays';
 import { readRecurrenceSetting, type RecurrenceSetting } from '../domain/recurrence';
+import { readReportingRules, type ReportingRules } from '../domain/regulatory';
 import type { SlaStage } from '../domain/workflow';
 import { Holiday, Setting, SlaPolicy } from '../models';
 
@@ -18,6 +19,7 @@ interface Snapshot {
   calendar: HolidayCalendar;
   hours: BusinessHours;
   recurrence: RecurrenceSetting;
+  reportingRules: ReportingRules;
 }
 
 /**
@@ -46,6 +48,8 @@ async function load(): Promise<Snapshot> {
     hours: setting<BusinessHours>('business_hours', { start: '08:00', end: '17:00' }),
     // A value stored before migration 0006 may still name `category`: it is ignored.
     recurrence: readRecurrenceSetting(settings.find((s) => s.key === 'recurrence')?.value),
+    // Missing (or partly missing): the defaults of src/domain/regulatory.ts.
+    reportingRules: readReportingRules(settings.find((s) => s.key === 'reporting_rules')?.value),
   };
 }
 
@@ -87,4 +91,9 @@ export async function stageTarget(stage: SlaStage, severity: Severity, tier: Tie
 
 export async function recurrenceSetting(): Promise<RecurrenceSetting> {
   return (await current()).recurrence;
+}
+
+/** The regulatory reporting rules (the `reporting_rules` setting, or its defaults). */
+export async function reportingRules(): Promise<ReportingRules> {
+  return (await current()).reportingRules;
 }

@@ -81,7 +81,6 @@ describe('the procedure registry: every row of PRODUCT.md "What each step requir
       ['resolutionLetter', 10, 'letters'],
       ['followUpOutcome', 10, 'follow-up'],
       ['actionsDone', 10, 'corrective actions'],
-      ['reportFiled', 9, 'regulatory review'],
     ]);
     // Everything else is guarded today, by the landed capability.
     const guarded = Object.entries(REQUIREMENTS).filter(([, r]) => !('issue' in r)).map(([id]) => id);
@@ -146,7 +145,7 @@ describe('a registered guard', () => {
     expect(await only.dossier(ctx)).toEqual({ 'follow-up.json': { count: 1 } });
     expect(only.jobs()).toEqual([]);
     // What the registered capabilities add to the case detail, one key each.
-    expect(procedure.capabilities.flatMap((c) => Object.keys(c.detail ?? {}))).toEqual(['evidence', 'findings', 'meetings']);
+    expect(procedure.capabilities.flatMap((c) => Object.keys(c.detail ?? {}))).toEqual(['evidence', 'findings', 'meetings', 'regulatory', 'signatures']);
   });
 
   it('is refused at build time when it does not fit the steps', () => {

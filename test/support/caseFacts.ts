@@ -16,5 +16,6 @@ export const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   evidenceCount: 0,
   noEvidenceReason: null,
   findings: null,
+  reportUnfiled: false,
   ...over,
 });

@@ -14,6 +14,7 @@ import * as m0012 from './0012-audit-append-new-chain';
 import * as m0013 from './0013-evidence';
 import * as m0014 from './0014-findings';
 import * as m0015 from './0015-meetings';
+import * as m0016 from './0016-regulatory';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -32,4 +33,5 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0013-evidence', up: m0013.up },
   { name: '0014-findings', up: m0014.up },
   { name: '0015-meetings', up: m0015.up },
+  { name: '0016-regulatory', up: m0016.up },
 ];

@@ -24,6 +24,7 @@ import { blank, blankIntake, classification, EDIT_FIELDS, editValues, intakeValu
 import { clocksOf, presentComplaint } from '../../presenters/complaints';
 import { evidencePanel, type EvidenceJson } from '../../presenters/evidence';
 import { findingsPanel } from '../../presenters/findings';
+import { meetingsPanel, type MeetingJson } from '../../presenters/meetings';
 import { findingsRecordable } from '../../commands/findings';
 import { redactFields } from '../../policies/fieldRules';
 import { ComplaintListQuery, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
@@ -186,6 +187,13 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
       (detail.findings as object[]).map((f) => redactFields('Finding', f, req.ability)),
       { complaintId: complaint.id, canRecord: findingsRecordable(complaint) && allowed(req, 'create', 'Finding') },
     ),
+    // The meetings capability's part (src/procedure/meetings.ts): prominent while a case that needs a meeting has none.
+    meetings: meetingsPanel(detail.meetings as unknown as MeetingJson[], {
+      complaintId: complaint.id,
+      required: complaint.meetingRequired,
+      canCreate: complaint.status !== 'archived' && allowed(req, 'create', 'Meeting'),
+      canApprove: complaint.status !== 'archived' && allowed(req, 'approve', 'Meeting'),
+    }),
   });
 }
 

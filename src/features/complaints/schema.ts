@@ -8,6 +8,7 @@ import { CreateCustomerBody, CustomerSchema } from '../../http/schemas/customers
 import { EvidenceSchema } from '../../http/schemas/evidence';
 import { FindingSchema } from '../../http/schemas/findings';
 import { MeetingSchema } from '../../http/schemas/meetings';
+import { RegulatoryReviewSchema, SignatureSchema } from '../../http/schemas/regulatory';
 
 const ref = z.string().trim().max(100).nullable().optional();
 const instant = z.string().datetime({ offset: true });
@@ -187,8 +188,8 @@ export const CaseSchema = ComplaintSchema.extend({
   findings: z.array(FindingSchema).openapi({ description: 'Every version, newest first; the current one has `current: true`' }),
   actions: z.array(z.unknown()),
   letters: z.array(z.unknown()),
-  regulatory: z.unknown().nullable(),
-  signatures: z.array(z.unknown()),
+  regulatory: RegulatoryReviewSchema.nullable().openapi({ description: "The case's current regulatory review with its decision and filing, or null" }),
+  signatures: z.array(SignatureSchema).openapi({ description: 'Every signature, newest first; a later decision names what it `supersedes`' }),
 }).openapi('Case');
 
 const IdParams = z.object({ id: z.string().uuid() });

@@ -1,18 +1,23 @@
 import { subject } from '@casl/ability';
 import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
+import type { Config } from '../../config';
 import { approveMeeting, createMeeting, type MeetingsActor } from '../../commands/meetings';
+import { notFound } from '../../lib/errors';
 import { idParam } from '../../lib/http';
+import { translator } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
-import type { Complaint, Meeting } from '../../models';
+import { Complaint, Meeting } from '../../models';
+import { minutesPdf } from '../../pdf/minutes';
 import type { SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
-import { presentOneMeeting } from '../../queries/meetings';
+import { organisationName, presentOneMeeting } from '../../queries/meetings';
 import { ApproveMeetingBody, CreateMeetingBody } from './schema';
 
 const plain = (r: Complaint | Meeting) => r.get({ plain: true }) as SubjectRecord;
 
 /** The signed-in user as the meetings command sees them, asked about the rows it locked. */
-function meetingsActor(req: Request): MeetingsActor {
+export function meetingsActor(req: Request): MeetingsActor {
   return {
     userId: req.user!.id,
     reads: (c) => req.ability.can('read', subject('Complaint', plain(c))),
@@ -21,7 +26,10 @@ function meetingsActor(req: Request): MeetingsActor {
   };
 }
 
-export function meetingsApi(): Router {
+/** A file name part without anything a header or a file system would choke on. */
+const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-');
+
+export function meetingsApi(config: Config): Router {
   const r = Router();
 
   r.post('/complaints/:id/meetings', async (req, res) => {
@@ -38,6 +46,22 @@ export function meetingsApi(): Router {
     const id = idParam(req);
     const { version } = parse(ApproveMeetingBody, req.body);
     res.json(await presentOneMeeting(await approveMeeting(id, version, meetingsActor(req))));
+  });
+
+  // The minutes as a Vietnamese PDF. The session cookie is accepted here as on every API route, so
+  // the case page links this route itself.
+  r.get('/meetings/:id/minutes.pdf', async (req, res) => {
+    authorize(req, 'read', 'Meeting');
+    const id = idParam(req);
+    const meeting = await Meeting.findByPk(id);
+    const complaint = meeting && (await Complaint.findByPk(meeting.complaintId));
+    if (!meeting || !complaint || !req.ability.can('read', subject('Complaint', plain(complaint)))) throw notFound('Meeting');
+    const [json, companyName] = await Promise.all([presentOneMeeting(meeting), organisationName()]);
+    const doc = minutesPdf({ meeting: json, complaint: { reference: complaint.reference, subject: complaint.subject }, companyName, zone: config.timezone, t: translator('vi') });
+    const day = DateTime.fromJSDate(meeting.heldAt, { zone: config.timezone }).toFormat('yyyy-MM-dd');
+    res.type('application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="bien-ban-hop_${safe(complaint.reference)}_${day}.pdf"`);
+    doc.pipe(res);
   });
 
   return r;

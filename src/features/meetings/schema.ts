@@ -57,3 +57,13 @@ documentRoute({
   response: { status: 200, schema: MeetingSchema },
   problems: [403, 404, 409],
 });
+
+documentRoute({
+  method: 'get',
+  path: '/api/v1/meetings/{id}/minutes.pdf',
+  summary: 'The minutes as a PDF in Vietnamese (biên bản cuộc họp), for whoever may read the case; the web UI links it with its session cookie',
+  tags: ['Meetings'],
+  params: IdParams,
+  response: { status: 200, contentType: 'application/pdf', schema: z.string().openapi({ format: 'binary' }), description: 'The minutes, shown inline, named bien-ban-hop_<reference>_<date>.pdf' },
+  problems: [403, 404],
+});

@@ -107,8 +107,21 @@ export const BusinessHoursValue = z
   .strict()
   .openapi('BusinessHoursSetting', { description: 'Local HH:mm; `start` before `end`. Stage targets in `business` mode count only these hours on working days.' });
 
+const reportDays = z.number().int().min(0).max(365);
+export const ReportingRulesValue = z
+  .object({
+    jurisdiction: z.string().trim().min(1).max(100),
+    days: z.object({ public_health_threat: reportDays, death_or_serious_injury: reportDays, other_reportable: reportDays }).strict(),
+  })
+  .strict()
+  .openapi('ReportingRulesSetting', {
+    description:
+      "The regulatory report's deadline: per report category, the calendar days from awareness (the complaint's receipt) to the end of that local day. Defaults (EU MDR Art. 87): public_health_threat 2, death_or_serious_injury 10, other_reportable 15.",
+  });
+
 export const PutRecurrenceBody = z.object({ value: RecurrenceValue, version }).strict().openapi('PutRecurrenceSetting');
 export const PutBusinessHoursBody = z.object({ value: BusinessHoursValue, version }).strict().openapi('PutBusinessHoursSetting');
+export const PutReportingRulesBody = z.object({ value: ReportingRulesValue, version }).strict().openapi('PutReportingRulesSetting');
 
 /** A PUT body (API) or a form turned into one (page), for the setting `key`. */
 export function parseSettingBody(key: SettingKey, data: unknown, lang?: Lang): { change: SettingChange; version: number | undefined } {
@@ -116,12 +129,16 @@ export function parseSettingBody(key: SettingKey, data: unknown, lang?: Lang): {
     const { value, version } = parse(PutRecurrenceBody, data, lang);
     return { change: { key, value }, version };
   }
+  if (key === 'reporting_rules') {
+    const { value, version } = parse(PutReportingRulesBody, data, lang);
+    return { change: { key, value }, version };
+  }
   const { value, version } = parse(PutBusinessHoursBody, data, lang);
   return { change: { key, value }, version };
 }
 
 export const SettingSchema = z
-  .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue]), version: z.number().int(), updatedAt: z.string() })
+  .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue, ReportingRulesValue]), version: z.number().int(), updatedAt: z.string() })
   .openapi('Setting');
 
 const IdParams = z.object({ id: z.string().uuid() });
@@ -142,4 +159,5 @@ documentRoute({ method: 'delete', path: '/api/v1/holidays/{id}', summary: `Remov
 
 documentRoute({ method: 'get', path: '/api/v1/settings', summary: 'Organisation settings: recurrence period and matching, business hours (sysadmin)', tags: ['Settings'], response: { status: 200, schema: z.object({ items: z.array(SettingSchema) }) }, problems: [403] });
 documentRoute({ method: 'put', path: '/api/v1/settings/recurrence', summary: `Set the recurrence period (1–3650 days) and what counts as the same (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutRecurrenceBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
+documentRoute({ method: 'put', path: '/api/v1/settings/reporting_rules', summary: `Set the regulatory reporting rules: the jurisdiction and the days per report category (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutReportingRulesBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
 documentRoute({ method: 'put', path: '/api/v1/settings/business_hours', summary: `Set the business hours that \`business\`-mode targets count (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutBusinessHoursBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });

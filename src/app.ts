@@ -24,6 +24,7 @@ import { regulatoryApi } from './features/regulatory/api';
 import { meetingsApi } from './features/meetings/api';
 import { findingsPages } from './features/findings/pages';
 import { meetingsPages } from './features/meetings/pages';
+import { regulatoryPages } from './features/regulatory/pages';
 import { evidencePages, evidenceUploadPage } from './features/evidence/pages';
 import { complaintsPages } from './features/complaints/pages';
 import { customersPages } from './features/customers/pages';
@@ -153,6 +154,7 @@ export function createApp(config: Config): express.Express {
     evidencePages(),
     findingsPages(),
     meetingsPages(),
+    regulatoryPages(config),
     customersPages(),
     usersPages(),
     settingsPages(),

@@ -92,6 +92,12 @@ export interface DecisionInput {
   rationale: string;
   reportCategory?: ReportCategory;
   contentSha256?: string;
+  /**
+   * The signature the signer saw as the current one ('' for none), when the caller knows it (the
+   * signing page): a decision signed meanwhile — by a second submission of the same form — is
+   * refused with 409 instead of superseding it unseen.
+   */
+  expectedSignatureId?: string;
 }
 
 export interface DecisionResult {
@@ -114,6 +120,8 @@ export async function decideRegulatoryReview(complaintId: string, input: Decisio
     if (!rationale) throw validationFailed([fieldError('rationale', 'regulatory.errors.rationale')]);
     const category = input.reportCategory ?? review.reportCategory;
     const content = signedContent({ reference: complaint.reference, subject: complaint.subject, harm: complaint.harm, summary: review.summary, reportCategory: category, decision: input.decision, rationale });
+    if (input.expectedSignatureId !== undefined && input.expectedSignatureId !== (review.signatureId ?? ''))
+      throw conflictKey('This review was signed meanwhile: read the decision on the case before signing another.', 'regulatory.errors.signedMeanwhile', 'signature');
     const hash = contentSha256(content);
     if (input.contentSha256 !== undefined && input.contentSha256 !== hash)
       throw conflictKey('What you signed is not what would be signed now: the case or the review changed. Reload and sign again.', 'regulatory.errors.staleContent', 'contentSha256');

@@ -18,6 +18,9 @@ function navFor(req: Request): NavItem[] {
   const items: NavItem[] = [{ href: '/', key: 'nav.home' }];
   if (allowed(req, 'read', 'Complaint')) items.push({ href: '/complaints', key: 'nav.queue' });
   if (allowed(req, 'create', 'Complaint')) items.push({ href: '/complaints/new', key: 'nav.newEntry' });
+  // Who signs gets the CEO's queue (it links the register); who files gets the register.
+  if (allowed(req, 'sign', 'RegulatoryReview')) items.push({ href: '/regulatory/queue', key: 'nav.regulatoryQueue' });
+  else if (allowed(req, 'file', 'RegulatoryReview')) items.push({ href: '/regulatory', key: 'nav.regulatoryRegister' });
   if (allowed(req, 'read', 'Customer')) items.push({ href: '/customers', key: 'nav.customers' });
   if (allowed(req, 'read', 'AuditEvent')) items.push({ href: '/audit', key: 'nav.audit' });
   if (allowed(req, 'export', 'Report') && allowed(req, 'read', 'Complaint')) items.push({ href: '/reports', key: 'nav.reports' });

@@ -25,6 +25,10 @@ import { clocksOf, presentComplaint } from '../../presenters/complaints';
 import { evidencePanel, type EvidenceJson } from '../../presenters/evidence';
 import { findingsPanel } from '../../presenters/findings';
 import { meetingsPanel, type MeetingJson } from '../../presenters/meetings';
+import { regulatoryPanel } from '../../presenters/regulatory';
+import { mayReadReportForm } from '../../policies/regulatoryReaders';
+import { defaultCategory } from '../../domain/regulatory';
+import type { ReviewJson, SignatureJson } from '../../queries/regulatory';
 import { findingsRecordable } from '../../commands/findings';
 import { redactFields } from '../../policies/fieldRules';
 import { ComplaintListQuery, FirstReplyBody, TransitionBody, UpdateComplaintBody } from './schema';
@@ -193,6 +197,21 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
       required: complaint.meetingRequired,
       canCreate: complaint.status !== 'archived' && allowed(req, 'create', 'Meeting'),
       canApprove: complaint.status !== 'archived' && allowed(req, 'approve', 'Meeting'),
+    }),
+    // The regulatory review capability's part (src/procedure/regulatory.ts): the review, its signatures and this reader's form.
+    regulatory: regulatoryPanel(detail.regulatory as ReviewJson | null, detail.signatures as SignatureJson[], {
+      complaintId: complaint.id,
+      now,
+      t,
+      flagged: complaint.regulatoryReviewRequired,
+      finished,
+      archived: complaint.status === 'archived',
+      canSubmit: allowed(req, 'submit', 'RegulatoryReview'),
+      canSign: allowed(req, 'sign', 'RegulatoryReview'),
+      canFile: allowed(req, 'file', 'RegulatoryReview'),
+      canReadReportForm: mayReadReportForm(req),
+      defaultCategory: defaultCategory(complaint.harm),
+      nowLocal: nowLocal(res.locals.timezone as string),
     }),
   });
 }

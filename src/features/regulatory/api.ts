@@ -3,20 +3,24 @@ import { Router, type Request } from 'express';
 import type { Config } from '../../config';
 import { decideRegulatoryReview, fileRegulatoryReport, submitRegulatoryReview, type RegulatoryActor } from '../../commands/regulatory';
 import { verifySigner } from '../../commands/signing';
-import { notFound } from '../../lib/errors';
+import { AppError, fieldError, forbidden, notFound, unauthenticated } from '../../lib/errors';
+import { translator } from '../../lib/i18n';
 import { idParam } from '../../lib/http';
 import { idempotent } from '../../lib/idempotency';
 import { parse } from '../../lib/validate';
 import { Complaint } from '../../models';
 import type { Action, SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
-import { currentReview, presentReviewFull } from '../../queries/regulatory';
+import { regulatoryReportPdf } from '../../pdf/regulatoryReport';
+import { mayReadReportForm } from '../../policies/regulatoryReaders';
+import { organisationName } from '../../queries/meetings';
+import { caseSignatures, currentReview, presentReviewFull } from '../../queries/regulatory';
 import { DecisionBody, FilingBody, SubmitReviewBody } from './schema';
 
 const plain = (c: Complaint) => c.get({ plain: true }) as SubjectRecord;
 
 /** The signed-in user as the regulatory commands see them, asked about the case row they locked. */
-function regulatoryActor(req: Request, action: Action): RegulatoryActor {
+export function regulatoryActor(req: Request, action: Action): RegulatoryActor {
   const user = req.user!;
   return {
     userId: user.id,
@@ -81,6 +85,39 @@ export function regulatoryApi(config: Config): Router {
     const body = parse(FilingBody, req.body);
     const review = await fileRegulatoryReport(id, { ...body, submittedAt: new Date(body.submittedAt) }, regulatoryActor(req, 'file'));
     res.status(201).json(await presentReviewFull(review));
+  });
+
+  // The report form prefilled from the case, as a Vietnamese PDF (ceo, admin_officer, legal, auditor). The
+  // session cookie is accepted here as on every API route, so the case page links this route itself.
+  r.get('/complaints/:id/regulatory/report-form.pdf', async (req, res) => {
+    if (!req.user) throw unauthenticated();
+    if (!mayReadReportForm(req)) throw forbidden('You are not allowed to read the regulatory report form.', { action: 'read', subject: 'RegulatoryReview', entityId: null });
+    const complaint = await Complaint.findByPk(idParam(req));
+    if (!complaint || !req.ability.can('read', subject('Complaint', plain(complaint)))) throw notFound('Complaint');
+    const review = await currentReview(complaint.id);
+    if (!review)
+      throw new AppError(409, 'conflict', 'This case has no regulatory review: submit it first.', [fieldError('regulatory', 'regulatory.errors.noReview')], undefined, undefined, 'regulatory.errors.noReview');
+    const [json, signatures, companyName] = await Promise.all([presentReviewFull(review), caseSignatures(complaint.id), organisationName()]);
+    const doc = regulatoryReportPdf({
+      complaint: {
+        reference: complaint.reference,
+        receivedAt: complaint.receivedAt.toISOString(),
+        incidentDate: complaint.incidentDate,
+        subject: complaint.subject,
+        description: complaint.description,
+        harm: complaint.harm,
+        productRef: complaint.productRef,
+        lotRef: complaint.lotRef,
+      },
+      review: json,
+      signature: signatures.find((s) => s.id === json.signatureId) ?? null,
+      companyName,
+      zone,
+      t: translator('vi'),
+    });
+    res.type('application/pdf');
+    res.setHeader('Content-Disposition', `inline; filename="bao-cao-co-quan-chuc-nang_${complaint.reference.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf"`);
+    doc.pipe(res);
   });
 
   return r;

@@ -81,3 +81,12 @@ documentRoute({
   response: { status: 201, schema: RegulatoryReviewSchema },
   problems: [403, 404, 409],
 });
+documentRoute({
+  method: 'get',
+  path: '/api/v1/complaints/{id}/regulatory/report-form.pdf',
+  summary: "The regulatory report form prefilled from the case and its current review, as a PDF in Vietnamese (ceo, admin_officer, legal, auditor); 409 without a review. The web UI links it with its session cookie",
+  tags: ['Regulatory'],
+  params,
+  response: { status: 200, contentType: 'application/pdf', schema: z.string().openapi({ format: 'binary' }), description: 'The report form, shown inline, named bao-cao-co-quan-chuc-nang_<reference>.pdf' },
+  problems: [403, 404, 409],
+});

@@ -69,6 +69,8 @@ describe('the regulatory panel on the case page', () => {
     expect(after).toContain('data-testid="regulatory-time-left"');
     expect(after).not.toContain('data-testid="regulatory-submit"');
     expect(await RegulatoryReview.count({ where: { complaintId: c.id } })).toBe(1);
+    // The report deadline is one of the case's clocks: a row of the deadline table, running.
+    expect(after).toMatch(/data-testid="clock-report" data-state="pending">\s*<td[^>]*>Báo cáo cơ quan chức năng<\/td>/);
 
     // The CEO gets the link to the signing page; a department head only reads.
     const { agent: ceo } = await signedInAgent(t.app, ['ceo']);

@@ -157,7 +157,7 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
     title: c.reference,
     c,
     created,
-    clocks: caseClocks(c, now, t),
+    clocks: caseClocks(c, now, t, (detail.regulatory as ReviewJson | null)?.clock),
     timeline,
     holds,
     earlier,

@@ -43,7 +43,7 @@ export interface ClockRow {
 const FINISHED_STATUSES = ['closed', 'archived'];
 
 /** Every clock of a case with its due time, whether it was met (on time or late), and what remains. */
-export function caseClocks(c: ComplaintJson, now: Date, t: Translate): ClockRow[] {
+export function caseClocks(c: ComplaintJson, now: Date, t: Translate, report?: { dueAt: string | null; metAt: string | null; outcome: string | null } | null): ClockRow[] {
   const finished = FINISHED_STATUSES.includes(c.status);
   const row = (clock: ClockKind, due: string | null, metAt: string | null, via: string | null, label = t(`clock.name.${clock}`)): ClockRow => {
     let state: ClockState;
@@ -77,6 +77,9 @@ export function caseClocks(c: ComplaintJson, now: Date, t: Translate): ClockRow[
     rows.push(row('stage', c.due.stageAt, null, null, stageLabel));
   }
   if (c.due.negotiationStartAt) rows.push(row('negotiationStart', c.due.negotiationStartAt, c.negotiationStartedAt, null));
+  // The regulatory report's deadline (a case clock since the review was submitted; `report` → filed).
+  if (report?.outcome === 'not_needed') rows.push({ clock: 'report', label: t('clock.name.report'), due: report.dueAt, state: 'none', stateText: t('clock.state.notNeeded'), metAt: null, via: null });
+  else if (report) rows.push(row('report', report.dueAt, report.metAt, null));
   return rows;
 }
 

@@ -1,7 +1,6 @@
-import { PDFParse } from 'pdf-parse';
-import type { Response } from 'supertest';
 import { Setting } from '../../src/models';
 import { signedInAgent, useTestApp } from '../support/app';
+import { asBytes, pdfText } from '../support/pdf';
 import { asActor } from '../support/context';
 import { buildComplaint, buildUser, signedIn } from '../support/factories';
 import { transaction } from '../../src/db';
@@ -11,22 +10,8 @@ const t = useTestApp();
 type Auth = Record<string, string>;
 const create = (auth: Auth, id: string, body: Record<string, unknown>) => t.request().post(`/api/v1/complaints/${id}/meetings`).set(auth).send(body);
 const approve = (auth: Auth, id: string, version: number) => t.request().post(`/api/v1/meetings/${id}/approve`).set(auth).send({ version });
-const pdf = (auth: Auth, id: string) =>
-  t.request().get(`/api/v1/meetings/${id}/minutes.pdf`).set(auth).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+const pdf = (auth: Auth, id: string) => asBytes(t.request().get(`/api/v1/meetings/${id}/minutes.pdf`).set(auth));
 
-/** The text of a PDF, as a reader copying it out would get it. */
-async function textOf(res: Response): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(res.body as Buffer) });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
 
 let quality: Awaited<ReturnType<typeof signedIn>>;
 let director: Awaited<ReturnType<typeof signedIn>>;
@@ -58,7 +43,7 @@ describe('GET /api/v1/meetings/:id/minutes.pdf', () => {
     expect(draft.headers['content-type']).toBe('application/pdf');
     expect(draft.headers['content-disposition']).toMatch(/^inline; filename="bien-ban-hop_.+_2026-11-20\.pdf"$/);
     expect((draft.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
-    const text = await textOf(draft);
+    const text = await pdfText(draft);
     for (const expected of [
       'BIÊN BẢN CUỘC HỌP',
       `Hồ sơ ${c.reference}: Máy lọc nước rò rỉ tại đại lý`,
@@ -77,13 +62,13 @@ describe('GET /api/v1/meetings/:id/minutes.pdf', () => {
     }
 
     await approve(director.auth, made.body.id, 0);
-    const approved = await textOf(await pdf(quality.auth, made.body.id));
+    const approved = await pdfText(await pdf(quality.auth, made.body.id));
     expect(approved).toMatch(/ĐÃ DUYỆT bởi Lê Văn Giám lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
     expect(approved).not.toContain('BẢN NHÁP');
 
     const fix = await create(quality.auth, c.id, body({ supersedes: made.body.id }));
     expect(fix.status).toBe(201);
-    expect(await textOf(await pdf(quality.auth, made.body.id))).toContain('ĐÃ ĐƯỢC THAY THẾ');
+    expect(await pdfText(await pdf(quality.auth, made.body.id))).toContain('ĐÃ ĐƯỢC THAY THẾ');
   });
 
   it('names the organisation when the settings do, and breaks long minutes over numbered pages', async () => {
@@ -92,7 +77,7 @@ describe('GET /api/v1/meetings/:id/minutes.pdf', () => {
       const c = await buildComplaint();
       const long = Array.from({ length: 120 }, (_, i) => `Ý kiến thứ ${i + 1}: thống nhất phương án xử lý.`).join('\n');
       const made = await create(quality.auth, c.id, body({ minutes: long }));
-      const text = await textOf(await pdf(director.auth, made.body.id));
+      const text = await pdfText(await pdf(director.auth, made.body.id));
       expect(text).toContain('CÔNG TY TNHH NƯỚC SẠCH MIỀN NAM');
       expect(text).toMatch(/Trang 1\/[2-9]/);
       expect(text).toContain('Ý kiến thứ 120: thống nhất phương án xử lý.');

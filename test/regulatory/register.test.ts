@@ -1,9 +1,8 @@
-import { PDFParse } from 'pdf-parse';
-import type { Response } from 'supertest';
 import { DateTime } from 'luxon';
 import { SIGNATURE_THROTTLE } from '../../src/commands/signing';
 import { Signature } from '../../src/models';
 import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
+import { asBytes, pdfText } from '../support/pdf';
 import { buildComplaint, signedIn, TEST_PASSWORD } from '../support/factories';
 
 const t = useTestApp();
@@ -27,20 +26,7 @@ async function submitted(extra: Parameters<typeof buildComplaint>[0] = {}) {
   return c;
 }
 const decide = (id: string, decision = 'report') => post('decision', ceo.auth, id, { decision, rationale: RATIONALE, password: TEST_PASSWORD });
-const pdf = (auth: Auth, id: string) =>
-  t.request().get(`/api/v1/complaints/${id}/regulatory/report-form.pdf`).set(auth).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-async function textOf(res: Response): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(res.body as Buffer) });
-  try {
-    return (await parser.getText()).text;
-  } finally {
-    await parser.destroy();
-  }
-}
+const pdf = (auth: Auth, id: string) => asBytes(t.request().get(`/api/v1/complaints/${id}/regulatory/report-form.pdf`).set(auth));
 
 describe('the regulatory register', () => {
   it('lists every review with its decision, deadline and filing state; refused to a department head', async () => {
@@ -92,7 +78,7 @@ describe('GET /complaints/:id/regulatory/report-form.pdf', () => {
     const res = await pdf(admin.auth, c.id);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
-    const text = await textOf(res);
+    const text = await pdfText(res);
     for (const s of ['BÁO CÁO SỰ CỐ GỬI CƠ QUAN CHỨC NĂNG', c.reference, 'Ấm siêu tốc rò điện', 'LOT-A17', 'Thương tích nghiêm trọng', 'Báo cáo cơ quan chức năng', RATIONALE, 'Nguyễn Văn Tổng', 'Quyết định báo cáo cơ quan chức năng'])
       expect(text).toContain(s);
     const signature = await Signature.findOne({ where: { complaintId: c.id }, rejectOnEmpty: true });

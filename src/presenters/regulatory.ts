@@ -5,25 +5,9 @@
  * (superseded) signatures, and which form this reader gets.
  */
 import { REPORT_CATEGORIES, type ReportCategory } from '../domain/regulatory';
+import { dueText } from './time';
 import type { Translate } from '../lib/i18n';
 import type { ReviewJson, SignatureJson } from '../queries/regulatory';
-
-const MINUTE = 60_000;
-
-/** "3 giờ" / "2 ngày" (the clock units the case page uses). */
-function duration(ms: number, t: Translate): string {
-  const minutes = Math.max(1, Math.floor(Math.abs(ms) / MINUTE));
-  if (minutes < 60) return t('clock.unit.minute', { count: minutes });
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return t('clock.unit.hour', { count: hours });
-  return t('clock.unit.day', { count: Math.floor(hours / 24) });
-}
-
-/** "còn 3 giờ" / "quá hạn 2 ngày" for a deadline seen from `now`. */
-export function timeLeft(due: Date | string, now: Date, t: Translate): { overdue: boolean; text: string } {
-  const delta = new Date(due).getTime() - now.getTime();
-  return delta >= 0 ? { overdue: false, text: t('clock.remaining', { time: duration(delta, t) }) } : { overdue: true, text: t('clock.overdue', { time: duration(delta, t) }) };
-}
 
 /** The report category select: each category with its label key, the chosen one selected. */
 export const categoryOptions = (chosen: string | null | undefined) =>
@@ -54,7 +38,7 @@ export function regulatoryPanel(review: ReviewJson | null, signatures: readonly 
   const current = review?.signatureId ? signatures.find((s) => s.id === review.signatureId) ?? null : null;
   const open = review?.status === 'awaiting_ceo';
   const unfiled = review?.decision === 'report' && !review.filing;
-  const due = review && !(review.clock?.outcome === 'not_needed') && !review.filing ? timeLeft(review.reportDueAt, o.now, o.t) : null;
+  const due = review && !(review.clock?.outcome === 'not_needed') && !review.filing ? dueText(review.reportDueAt, o.now, o.t) : null;
   return {
     complaintId: o.complaintId,
     review: review

@@ -5,28 +5,23 @@
  *
  * Its guard `evidenceOrReason` is PRODUCT.md's "at least one piece of evidence or a recorded
  * reason why there is none": pieces not withdrawn, or the reason recorded with the current
- * findings (src/commands/findings.ts), which this capability reads as its own fact.
+ * findings — a fact the findings capability loads (./findings.ts), read here, not loaded twice.
  */
 import { fieldError } from '../lib/errors';
 import { EvidenceSweepJob } from '../jobs/evidenceSweepJob';
 import { caseEvidence, evidenceCount } from '../queries/evidence';
-import { currentFinding } from '../queries/findings';
+import type { FindingsFacts } from './findings';
 import type { Capability } from './types';
 
 export interface EvidenceFacts {
   /** Pieces of evidence of the case that are not withdrawn. */
   evidenceCount: number;
-  /** Why there is no evidence, as recorded with the current findings (null: no reason given). */
-  noEvidenceReason: string | null;
 }
 
-export const evidence: Capability<EvidenceFacts> = {
+export const evidence: Capability<EvidenceFacts, Pick<FindingsFacts, 'noEvidenceReason'>> = {
   name: 'evidence',
   issue: 9,
-  facts: async ({ complaint }) => ({
-    evidenceCount: await evidenceCount(complaint.id),
-    noEvidenceReason: (await currentFinding(complaint.id))?.noEvidenceReason ?? null,
-  }),
+  facts: async ({ complaint }) => ({ evidenceCount: await evidenceCount(complaint.id) }),
   guards: {
     evidenceOrReason: (f) => (f.evidenceCount > 0 || f.noEvidenceReason?.trim() ? [] : [fieldError('evidence', 'workflow.missing.evidenceOrReason')]),
   },

@@ -12,6 +12,8 @@ import type { Capability } from './types';
 export interface FindingsFacts {
   /** The current findings, or null when none are recorded. */
   findings: { substantiated: boolean; rootCause: string; recurring: boolean; responsibleDepartmentId: string | null } | null;
+  /** Why there is no evidence, as recorded with the current findings (the evidence capability's guard reads it). */
+  noEvidenceReason: string | null;
 }
 
 export const findings: Capability<FindingsFacts> = {
@@ -21,6 +23,7 @@ export const findings: Capability<FindingsFacts> = {
     const current = await currentFinding(complaint.id);
     return {
       findings: current && { substantiated: current.substantiated, rootCause: current.rootCause, recurring: current.recurring, responsibleDepartmentId: current.responsibleDepartmentId },
+      noEvidenceReason: current?.noEvidenceReason ?? null,
     };
   },
   guards: {

@@ -8,25 +8,7 @@ import type { Stage } from '../../domain/workflow';
 import { offer, type CaseFacts, type Edge } from '../../procedure';
 import type { Translate } from '../../lib/i18n';
 import type { ComplaintJson } from '../../presenters/complaints';
-
-const MINUTE = 60_000;
-
-/** "45 phút", "3 giờ", "2 ngày": a duration in the largest unit that still reads naturally (rounded down). */
-export function humanDuration(ms: number, t: Translate): string {
-  const minutes = Math.max(1, Math.floor(Math.abs(ms) / MINUTE));
-  if (minutes < 60) return t('clock.unit.minute', { count: minutes });
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return t('clock.unit.hour', { count: hours });
-  return t('clock.unit.day', { count: Math.floor(hours / 24) });
-}
-
-/** "còn 3 giờ" / "quá hạn 2 ngày" for a deadline seen from `now`. */
-export function dueText(due: Date | string, now: Date, t: Translate): { overdue: boolean; text: string } {
-  const delta = new Date(due).getTime() - now.getTime();
-  return delta >= 0
-    ? { overdue: false, text: t('clock.remaining', { time: humanDuration(delta, t) }) }
-    : { overdue: true, text: t('clock.overdue', { time: humanDuration(delta, t) }) };
-}
+import { dueText, humanDuration } from '../../presenters/time';
 
 export type ClockState = 'met' | 'met_late' | 'pending' | 'overdue' | 'paused' | 'stopped' | 'none';
 

@@ -5,6 +5,7 @@ import type { RoleKey } from '../../domain/roles';
 import type { AppAbility } from '../../policies/ability';
 import { auditTotals } from '../../queries/audit';
 import { dashboardCounts, type DashboardFigure } from '../../queries/dashboard';
+import { dueText } from '../../presenters/time';
 import { assignmentsFor } from '../../queries/meetings';
 import { countUsers } from '../../queries/users';
 import * as clock from '../../lib/clock';
@@ -138,23 +139,12 @@ async function cardFor(req: Request, def: CardDef, zone: string): Promise<Card> 
   return { role: def.role, stats: figures.map((f) => ({ key: `queue.figures.${f}`, value: counts[f] })), links };
 }
 
-/** "3 ngày" / "5 giờ" / "20 phút", as the case page says a clock's time. */
-function span(ms: number, t: Request['t']): string {
-  const minutes = Math.max(1, Math.floor(Math.abs(ms) / 60_000));
-  if (minutes < 60) return t('clock.unit.minute', { count: minutes });
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? t('clock.unit.hour', { count: hours }) : t('clock.unit.day', { count: Math.floor(hours / 24) });
-}
-
-/** "còn 3 giờ" / "quá hạn 2 ngày". */
-const leftText = (req: Request, delta: number) => (delta >= 0 ? req.t('clock.remaining', { time: span(delta, req.t) }) : req.t('clock.overdue', { time: span(delta, req.t) }));
-
 /** The user's open tasks from approved minutes (src/queries/meetings.ts assignmentsFor), soonest due first, with the time left. */
 async function tasksOf(req: Request) {
-  const now = clock.now().getTime();
+  const now = clock.now();
   return (await assignmentsFor(req.user!.id)).map((a) => {
-    const delta = new Date(a.dueAt).getTime() - now;
-    return { ...a, overdue: delta < 0, left: leftText(req, delta) };
+    const due = dueText(a.dueAt, now, req.t);
+    return { ...a, overdue: due.overdue, left: due.text };
   });
 }
 

@@ -17,7 +17,8 @@ import { Complaint, RegulatoryReview } from '../../models';
 import type { SubjectRecord } from '../../policies/ability';
 import { allowed, authorize } from '../../policies/authorize';
 import { mayReadRegulatoryQueue, mayReadRegulatoryRegister } from '../../policies/regulatoryReaders';
-import { categoryOptions, timeLeft } from '../../presenters/regulatory';
+import { categoryOptions } from '../../presenters/regulatory';
+import { dueText } from '../../presenters/time';
 import { currentReview } from '../../queries/regulatory';
 import { regulatoryActor } from './api';
 import { DecisionBody, FilingBody, SubmitReviewBody } from './schema';
@@ -265,7 +266,7 @@ export function regulatoryPages(config: Config): Router {
       categoryKey: `regulatory.category.${v.reportCategory}`,
       submittedAt: v.submittedAt.toISOString(),
       reportDueAt: v.reportDueAt.toISOString(),
-      due: timeLeft(v.reportDueAt, now, req.t),
+      due: dueText(v.reportDueAt, now, req.t),
       signHref: allowed(req, 'sign', 'RegulatoryReview') ? `/complaints/${c.id}/regulatory/sign` : null,
     }));
     res.render('regulatory/queue', { title: req.t('regulatory.queue.title'), rows, registerHref: mayReadRegulatoryRegister(req) ? '/regulatory' : null });
@@ -289,7 +290,7 @@ export function regulatoryPages(config: Config): Router {
         provisional: v.decision !== 'report',
         state,
         stateKey: `regulatory.register.state.${state}`,
-        due: state === 'pending' || state === 'overdue' ? timeLeft(v.reportDueAt, now, req.t) : null,
+        due: state === 'pending' || state === 'overdue' ? dueText(v.reportDueAt, now, req.t) : null,
         filing: v.filedAt ? { authority: v.authority, referenceNo: v.referenceNo, submittedAt: v.reportSubmittedAt ? v.reportSubmittedAt.toISOString() : null } : null,
       };
     });

@@ -5,11 +5,12 @@ import type { Config } from '../../config';
 import { addEvidence, withdrawEvidence, type EvidenceActor } from '../../commands/evidence';
 import { byteRange, contentDisposition, contentTypeOf, extensionOf, servedFilename, servedInline } from '../../domain/evidence';
 import { AppError, fieldError, notFound, validationFailed } from '../../lib/errors';
+import { readsCase, visibleCase } from '../../http/cases';
 import { idParam } from '../../lib/http';
 import { logger } from '../../lib/logger';
 import { parse } from '../../lib/validate';
 import type { Lang } from '../../lib/i18n';
-import { Complaint, type Evidence } from '../../models';
+import type { Evidence } from '../../models';
 import type { SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
 import { contentUrl, presentUpload } from '../../presenters/evidence';
@@ -18,22 +19,14 @@ import { blobStore } from '../../storage/blobStore';
 import { EvidenceFields, WithdrawBody } from './schema';
 import { receiveUpload, type ReceivedUpload } from './upload';
 
-const plain = (c: Complaint) => c.get({ plain: true }) as SubjectRecord;
 
 /** The signed-in user as the evidence commands see them, asked about the case row the command locked. */
 export function evidenceActor(req: Request): EvidenceActor {
   return {
     userId: req.user!.id,
-    reads: (c) => req.ability.can('read', subject('Complaint', plain(c))),
+    reads: (c) => readsCase(req, c),
     may: (action, c) => req.ability.can(action, subject('Evidence', { complaintId: c.id } as SubjectRecord)),
   };
-}
-
-/** The case of the route, if the user may see it (404 otherwise, as for every case they cannot see). */
-export async function visibleCase(req: Request, id: string): Promise<Complaint> {
-  const complaint = await Complaint.findByPk(id);
-  if (!complaint || !req.ability.can('read', subject('Complaint', plain(complaint)))) throw notFound('Complaint');
-  return complaint;
 }
 
 /** Checks what arrived and records it: 400 without a file or with an empty one or bad fields, then the command's answers. */

@@ -10,7 +10,8 @@ import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { authorize } from '../../policies/authorize';
 import { findEvidence } from '../../queries/evidence';
-import { evidenceActor, storeUpload, visibleCase } from './api';
+import { visibleCase } from '../../http/cases';
+import { evidenceActor, storeUpload } from './api';
 import { WithdrawBody } from './schema';
 import { receiveUpload } from './upload';
 

@@ -1,22 +1,21 @@
 import { subject } from '@casl/ability';
 import { Router, type Request } from 'express';
 import { recordFindings, type FindingsActor } from '../../commands/findings';
+import { readsCase } from '../../http/cases';
 import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
-import type { Complaint } from '../../models';
 import type { SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
 import { redactFields } from '../../policies/fieldRules';
 import { presentRecorded } from '../../queries/findings';
 import { RecordFindingsBody } from './schema';
 
-const plain = (c: Complaint) => c.get({ plain: true }) as SubjectRecord;
 
 /** The signed-in user as the findings command sees them, asked about the case row it locked. */
 export function findingsActor(req: Request): FindingsActor {
   return {
     userId: req.user!.id,
-    reads: (c) => req.ability.can('read', subject('Complaint', plain(c))),
+    reads: (c) => readsCase(req, c),
     may: (c) => req.ability.can('create', subject('Finding', { complaintId: c.id } as SubjectRecord)),
   };
 }

@@ -1,14 +1,13 @@
-import { subject } from '@casl/ability';
 import { Router, type Request, type Response } from 'express';
 import { findingsRecordable, recordFindings } from '../../commands/findings';
 import { requireSignIn } from '../../http/auth';
+import { visibleCase } from '../../http/cases';
 import { field, friendlierErrors, isChecked, optionalField } from '../../http/forms';
 import { formErrors, setFlash } from '../../http/pageLocals';
-import { notFound, type FieldError } from '../../lib/errors';
+import type { FieldError } from '../../lib/errors';
 import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { Complaint, Department } from '../../models';
-import type { SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
 import { currentFinding } from '../../queries/findings';
 import { findingsActor } from './api';
@@ -27,12 +26,6 @@ interface FindingsValues {
 }
 
 const FIELDS = ['substantiated', 'rootCause', 'recurring', 'recurringWith', 'responsibleDepartment', 'responsiblePerson', 'disciplinaryMeasure', 'noEvidenceReason'];
-
-async function caseFor(req: Request): Promise<Complaint> {
-  const complaint = await Complaint.findByPk(idParam(req));
-  if (!complaint || !req.ability.can('read', subject('Complaint', complaint.get({ plain: true }) as SubjectRecord))) throw notFound('Complaint');
-  return complaint;
-}
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 
@@ -99,7 +92,7 @@ export function findingsPages(): Router {
 
   r.get('/complaints/:id/findings', requireSignIn, async (req, res) => {
     authorize(req, 'create', 'Finding');
-    const complaint = await caseFor(req);
+    const complaint = await visibleCase(req, idParam(req));
     if (!findingsRecordable(complaint)) {
       setFlash(res, 'findings.flash.stage');
       res.redirect(303, `/complaints/${complaint.id}#findings`);
@@ -110,7 +103,7 @@ export function findingsPages(): Router {
 
   r.post('/complaints/:id/findings', requireSignIn, async (req, res) => {
     authorize(req, 'create', 'Finding');
-    const complaint = await caseFor(req);
+    const complaint = await visibleCase(req, idParam(req));
     const values = fromForm(req.body as Record<string, unknown>);
     const blanks = new Set(FIELDS.filter((f) => field(req.body as Record<string, unknown>, f).trim() === ''));
     try {

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../../config';
 import { approveMeeting, createMeeting, type MeetingsActor } from '../../commands/meetings';
 import { notFound } from '../../lib/errors';
+import { readsCase } from '../../http/cases';
 import { idParam } from '../../lib/http';
 import { translator } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
@@ -20,7 +21,7 @@ const plain = (r: Complaint | Meeting) => r.get({ plain: true }) as SubjectRecor
 export function meetingsActor(req: Request): MeetingsActor {
   return {
     userId: req.user!.id,
-    reads: (c) => req.ability.can('read', subject('Complaint', plain(c))),
+    reads: (c) => readsCase(req, c),
     mayCreate: (c) => req.ability.can('create', subject('Meeting', { complaintId: c.id } as SubjectRecord)),
     mayApprove: (m) => req.ability.can('approve', subject('Meeting', plain(m))),
   };
@@ -55,7 +56,7 @@ export function meetingsApi(config: Config): Router {
     const id = idParam(req);
     const meeting = await Meeting.findByPk(id);
     const complaint = meeting && (await Complaint.findByPk(meeting.complaintId));
-    if (!meeting || !complaint || !req.ability.can('read', subject('Complaint', plain(complaint)))) throw notFound('Meeting');
+    if (!meeting || !complaint || !readsCase(req, complaint)) throw notFound('Meeting');
     const [json, companyName] = await Promise.all([presentOneMeeting(meeting), organisationName()]);
     const doc = minutesPdf({ meeting: json, complaint: { reference: complaint.reference, subject: complaint.subject }, companyName, zone: config.timezone, t: translator('vi') });
     const day = DateTime.fromJSDate(meeting.heldAt, { zone: config.timezone }).toFormat('yyyy-MM-dd');

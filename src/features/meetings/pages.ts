@@ -1,15 +1,14 @@
-import { subject } from '@casl/ability';
 import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import { approveMeeting, createMeeting } from '../../commands/meetings';
 import { requireSignIn } from '../../http/auth';
+import { visibleCase } from '../../http/cases';
 import { field, versionField } from '../../http/forms';
 import { formErrors, setFlash } from '../../http/pageLocals';
 import { AppError, notFound, type FieldError } from '../../lib/errors';
 import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { Complaint, Meeting, User } from '../../models';
-import type { SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
 import { presentOneMeeting } from '../../queries/meetings';
 import { meetingsActor } from './api';
@@ -76,12 +75,6 @@ function fromForm(body: Form): MeetingValues {
     assignments,
     supersedes: field(body, 'supersedes'),
   };
-}
-
-async function caseFor(req: Request): Promise<Complaint> {
-  const complaint = await Complaint.findByPk(idParam(req));
-  if (!complaint || !req.ability.can('read', subject('Complaint', complaint.get({ plain: true }) as SubjectRecord))) throw notFound('Complaint');
-  return complaint;
 }
 
 const activeUsers = () => User.findAll({ where: { active: true }, attributes: ['id', 'name', 'email'], order: [['name', 'ASC'], ['email', 'ASC']] });
@@ -216,7 +209,7 @@ export function meetingsPages(): Router {
 
   r.get('/complaints/:id/meetings/new', requireSignIn, async (req, res) => {
     authorize(req, 'create', 'Meeting');
-    const complaint = await caseFor(req);
+    const complaint = await visibleCase(req, idParam(req));
     if (complaint.status === 'archived') {
       setFlash(res, 'meetings.flash.sealed');
       res.redirect(303, `/complaints/${complaint.id}#meetings`);
@@ -234,7 +227,7 @@ export function meetingsPages(): Router {
 
   r.post('/complaints/:id/meetings/new', requireSignIn, async (req, res) => {
     authorize(req, 'create', 'Meeting');
-    const complaint = await caseFor(req);
+    const complaint = await visibleCase(req, idParam(req));
     const values = fromForm(req.body as Form);
     const mapped = bodyOf(values, zoneOf(res));
     try {

@@ -5,6 +5,7 @@ import { decideRegulatoryReview, fileRegulatoryReport, submitRegulatoryReview, t
 import { verifySigner } from '../../commands/signing';
 import { AppError, fieldError, forbidden, notFound, unauthenticated } from '../../lib/errors';
 import { translator } from '../../lib/i18n';
+import { readsCase } from '../../http/cases';
 import { idParam } from '../../lib/http';
 import { idempotent } from '../../lib/idempotency';
 import { parse } from '../../lib/validate';
@@ -17,7 +18,6 @@ import { organisationName } from '../../queries/meetings';
 import { caseSignatures, currentReview, presentReviewFull } from '../../queries/regulatory';
 import { DecisionBody, FilingBody, SubmitReviewBody } from './schema';
 
-const plain = (c: Complaint) => c.get({ plain: true }) as SubjectRecord;
 
 /** The signed-in user as the regulatory commands see them, asked about the case row they locked. */
 export function regulatoryActor(req: Request, action: Action): RegulatoryActor {
@@ -26,7 +26,7 @@ export function regulatoryActor(req: Request, action: Action): RegulatoryActor {
     userId: user.id,
     name: user.name,
     role: action === 'sign' ? 'ceo' : user.roles.join(','),
-    reads: (c) => req.ability.can('read', subject('Complaint', plain(c))),
+    reads: (c) => readsCase(req, c),
     may: (c) => req.ability.can(action, subject('RegulatoryReview', { complaintId: c.id } as SubjectRecord)),
   };
 }
@@ -93,7 +93,7 @@ export function regulatoryApi(config: Config): Router {
     if (!req.user) throw unauthenticated();
     if (!mayReadReportForm(req)) throw forbidden('You are not allowed to read the regulatory report form.', { action: 'read', subject: 'RegulatoryReview', entityId: null });
     const complaint = await Complaint.findByPk(idParam(req));
-    if (!complaint || !req.ability.can('read', subject('Complaint', plain(complaint)))) throw notFound('Complaint');
+    if (!complaint || !readsCase(req, complaint)) throw notFound('Complaint');
     const review = await currentReview(complaint.id);
     if (!review)
       throw new AppError(409, 'conflict', 'This case has no regulatory review: submit it first.', [fieldError('regulatory', 'regulatory.errors.noReview')], undefined, undefined, 'regulatory.errors.noReview');

@@ -1,4 +1,3 @@
-import { subject } from '@casl/ability';
 import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
@@ -7,14 +6,14 @@ import { verifySigner } from '../../commands/signing';
 import { canonicalJson } from '../../domain/canonical';
 import { contentSha256, DECISION_MEANING, signedContent, type SignedContent } from '../../domain/regulatory';
 import { requireSignIn } from '../../http/auth';
+import { readsCase, visibleCase } from '../../http/cases';
 import { field, isChecked, optionalField } from '../../http/forms';
 import { formErrors, setFlash } from '../../http/pageLocals';
 import * as clock from '../../lib/clock';
-import { AppError, forbidden, notFound, type FieldError } from '../../lib/errors';
+import { AppError, forbidden, type FieldError } from '../../lib/errors';
 import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
 import { Complaint, RegulatoryReview } from '../../models';
-import type { SubjectRecord } from '../../policies/ability';
 import { allowed, authorize } from '../../policies/authorize';
 import { mayReadRegulatoryQueue, mayReadRegulatoryRegister } from '../../policies/regulatoryReaders';
 import { categoryOptions } from '../../presenters/regulatory';
@@ -38,14 +37,8 @@ async function reviewsWithCases(req: Request, where: Record<string, unknown>, or
   const cases = new Map((await Complaint.findAll({ where: { id: [...new Set(reviews.map((v) => v.complaintId))] } })).map((c) => [c.id, c]));
   return reviews.flatMap((v) => {
     const c = cases.get(v.complaintId);
-    return c && req.ability.can('read', subject('Complaint', c.get({ plain: true }) as SubjectRecord)) ? [{ v, c }] : [];
+    return c && readsCase(req, c) ? [{ v, c }] : [];
   });
-}
-
-async function caseFor(req: Request): Promise<Complaint> {
-  const complaint = await Complaint.findByPk(idParam(req));
-  if (!complaint || !req.ability.can('read', subject('Complaint', complaint.get({ plain: true }) as SubjectRecord))) throw notFound('Complaint');
-  return complaint;
 }
 
 const back = (res: Response, id: string) => res.redirect(303, `/complaints/${id}#regulatory`);
@@ -119,7 +112,7 @@ async function renderSign(req: Request, res: Response, complaint: Complaint, rev
 
 /** The case and its review to sign, or a flash back to the case (none, or filed). */
 async function reviewToSign(req: Request, res: Response): Promise<{ complaint: Complaint; review: RegulatoryReview } | null> {
-  const complaint = await caseFor(req);
+  const complaint = await visibleCase(req, idParam(req));
   const review = await currentReview(complaint.id);
   if (!review || review.status === 'filed' || complaint.status === 'archived') {
     setFlash(res, complaint.status === 'archived' ? 'regulatory.flash.sealed' : review ? 'regulatory.flash.filed' : 'regulatory.flash.no_review');
@@ -136,7 +129,7 @@ export function regulatoryPages(config: Config): Router {
 
   r.post('/complaints/:id/regulatory/submit', requireSignIn, async (req, res) => {
     authorize(req, 'submit', 'RegulatoryReview');
-    const complaint = await caseFor(req);
+    const complaint = await visibleCase(req, idParam(req));
     const body = req.body as Form;
     try {
       const input = parse(
@@ -236,7 +229,7 @@ export function regulatoryPages(config: Config): Router {
 
   r.post('/complaints/:id/regulatory/file', requireSignIn, async (req, res) => {
     authorize(req, 'file', 'RegulatoryReview');
-    const complaint = await caseFor(req);
+    const complaint = await visibleCase(req, idParam(req));
     const body = req.body as Form;
     try {
       const at = field(body, 'submittedAt');

@@ -20,6 +20,8 @@ import { benchDatabaseName, createDatabase, databaseUrl, dropDatabase, serverVer
  *   same PostgreSQL database, in the same run (the ratio).
  * - Memory: the server's resident set (VmRSS, sampled every 20 ms from /proc) while 8 uploads of
  *   20 MB run at once, and its peak (VmHWM); target < 300 MB.
+ * - Other users meanwhile: a cs_director's GET of the case every 50 ms while those 8 uploads run —
+ *   the worst and the median wait (the test only checks they are answered in between).
  * BENCH_RUNS (3) rounds of each; medians printed with the load average.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -48,12 +50,17 @@ function post(url: string, token: string, complaintId: string, content: Buffer):
   });
 }
 
-async function signIn(url: string): Promise<{ token: string; complaintId: string }> {
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: demoEmail('quality'), password: DEMO_PASSWORD }) });
-  const { token } = (await login.json()) as { token: string };
-  const list = await fetch(`${url}/api/v1/complaints?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+async function token(url: string, role: 'quality' | 'cs_director'): Promise<string> {
+  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: demoEmail(role), password: DEMO_PASSWORD }) });
+  return ((await login.json()) as { token: string }).token;
+}
+
+async function signIn(url: string): Promise<{ token: string; readerToken: string; complaintId: string }> {
+  const quality = await token(url, 'quality');
+  const list = await fetch(`${url}/api/v1/complaints?limit=1`, { headers: { authorization: `Bearer ${quality}` } });
   const { items } = (await list.json()) as { items: Array<{ id: string }> };
-  return { token, complaintId: items[0].id };
+  // Another user, reading the case while the uploads run.
+  return { token: quality, readerToken: await token(url, 'cs_director'), complaintId: items[0].id };
 }
 
 const procField = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
@@ -73,18 +80,42 @@ async function uploadRate(url: string, token: string, complaintId: string, sizeM
   return (sizeMb * count) / seconds;
 }
 
-/** The server's resident memory while 8 uploads of 20 MB run at once: before, the peak sampled, and VmHWM after. */
-async function concurrentMemory(server: ServerProcess, token: string, complaintId: string, seed: number) {
+/** One GET's latency in ms (another user reading the case while the uploads run). */
+async function timedGet(url: string, token: string, path: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status} during the uploads`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/**
+ * While 8 uploads of 20 MB run at once: the server's resident memory (before, the peak sampled, and
+ * VmHWM after), and another user's `GET /api/v1/complaints/:id` sent every 50 ms — how long each
+ * waited (the worst and the median; test/evidence/concurrency.test.ts checks only that they are
+ * answered in between, never how fast).
+ */
+async function concurrentMemory(server: ServerProcess, token: string, readerToken: string, complaintId: string, seed: number) {
   const pid = server.child.pid!;
   const before = procField(pid, 'VmRSS');
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, procField(pid, 'VmRSS'))), 20);
   const files = Array.from({ length: CONCURRENT }, (_, i) => bigJpeg(20 * MB, seed + i));
   const started = Date.now();
+  let uploading = true;
+  const latencies: number[] = [];
+  const other = (async () => {
+    while (uploading) {
+      latencies.push(await timedGet(server.url, readerToken, `/api/v1/complaints/${complaintId}`));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
   const statuses = await Promise.all(files.map((f) => post(server.url, token, complaintId, f)));
+  uploading = false;
+  await other;
   clearInterval(sampler);
   if (statuses.some((s) => s !== 201)) throw new Error(`concurrent uploads answered ${statuses.join(', ')}`);
-  return { before, peak, hwm: procField(pid, 'VmHWM'), seconds: (Date.now() - started) / 1000 };
+  return { before, peak, hwm: procField(pid, 'VmHWM'), seconds: (Date.now() - started) / 1000, otherWorstMs: Math.max(...latencies), otherMedianMs: median(latencies), otherCount: latencies.length };
 }
 
 /** MB/s of raw INSERTs of the same sizes over pg (one connection, one statement each). */
@@ -111,19 +142,19 @@ interface Round {
   rate20: number;
   raw1?: number;
   raw20?: number;
-  memory: { before: number; peak: number; hwm: number; seconds: number };
+  memory: { before: number; peak: number; hwm: number; seconds: number; otherWorstMs: number; otherMedianMs: number; otherCount: number };
 }
 
 async function round(label: string, env: NodeJS.ProcessEnv, seed: number, dbName?: string): Promise<Round> {
   const server = await startServerProcess({ ...env, DEMO: '1', LOG_LEVEL: 'warn', TZ: 'UTC' }, { built: true, timeoutMs: 180_000 });
   try {
-    const { token, complaintId } = await signIn(server.url);
+    const { token, readerToken, complaintId } = await signIn(server.url);
     const r: Round = {
       idle: procField(server.child.pid!, 'VmRSS'),
       idleHwm: procField(server.child.pid!, 'VmHWM'),
       rate1: await uploadRate(server.url, token, complaintId, 1, UPLOADS[1], seed),
       rate20: await uploadRate(server.url, token, complaintId, 20, UPLOADS[20], seed + 1000),
-      memory: await concurrentMemory(server, token, complaintId, seed + 2000),
+      memory: await concurrentMemory(server, token, readerToken, complaintId, seed + 2000),
     };
     if (dbName) {
       r.raw1 = await rawRate(dbName, 1, UPLOADS[1], seed + 3000);
@@ -131,7 +162,7 @@ async function round(label: string, env: NodeJS.ProcessEnv, seed: number, dbName
     }
     console.log(
       `  ${label}: 1 MB ${r.rate1.toFixed(1)} MB/s${r.raw1 ? ` (raw ${r.raw1.toFixed(1)})` : ''}, 20 MB ${r.rate20.toFixed(1)} MB/s${r.raw20 ? ` (raw ${r.raw20.toFixed(1)})` : ''}, ` +
-        `RSS at start ${r.idle.toFixed(0)} MB (VmHWM ${r.idleHwm.toFixed(0)}), 8×20 MB at once: RSS ${r.memory.before.toFixed(0)} → peak ${r.memory.peak.toFixed(0)} MB (VmHWM ${r.memory.hwm.toFixed(0)}) in ${r.memory.seconds.toFixed(1)} s`,
+        `RSS at start ${r.idle.toFixed(0)} MB (VmHWM ${r.idleHwm.toFixed(0)}), 8×20 MB at once: RSS ${r.memory.before.toFixed(0)} → peak ${r.memory.peak.toFixed(0)} MB (VmHWM ${r.memory.hwm.toFixed(0)}) in ${r.memory.seconds.toFixed(1)} s; another user's GET meanwhile: worst ${r.memory.otherWorstMs.toFixed(0)} ms, median ${r.memory.otherMedianMs.toFixed(0)} ms (${r.memory.otherCount})`,
     );
     return r;
   } finally {
@@ -147,6 +178,7 @@ function report(label: string, rounds: Round[]): void {
     `  1 MB uploads    ${m((r) => r.rate1).toFixed(1).padStart(6)} MB/s${rounds[0].raw1 ? `   raw INSERT ${m((r) => r.raw1).toFixed(1).padStart(6)} MB/s   ratio ${(m((r) => r.rate1) / m((r) => r.raw1)).toFixed(2)}` : ''}`,
     `  20 MB uploads   ${m((r) => r.rate20).toFixed(1).padStart(6)} MB/s${rounds[0].raw20 ? `   raw INSERT ${m((r) => r.raw20).toFixed(1).padStart(6)} MB/s   ratio ${(m((r) => r.rate20) / m((r) => r.raw20)).toFixed(2)}` : ''}`,
     `  server RSS at start ${m((r) => r.idle).toFixed(0)} MB (peak so far ${m((r) => r.idleHwm).toFixed(0)} MB); 8 × 20 MB at once: RSS before ${m((r) => r.memory.before).toFixed(0)} MB, peak ${m((r) => r.memory.peak).toFixed(0)} MB (+${m((r) => r.memory.peak - r.memory.before).toFixed(0)} MB), VmHWM after ${m((r) => r.memory.hwm).toFixed(0)} MB`,
+    `  another user's GET /api/v1/complaints/:id while 8 × 20 MB uploads run: worst ${m((r) => r.memory.otherWorstMs).toFixed(0)} ms, median ${m((r) => r.memory.otherMedianMs).toFixed(0)} ms`,
     `  target: server RSS < 300 MB while 8 × 20 MB uploads run: peak ${m((r) => r.memory.peak).toFixed(0)} MB → ${m((r) => r.memory.peak) < 300 ? 'met' : 'MISSED'}`,
   ];
   console.log(lines.join('\n'));

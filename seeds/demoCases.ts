@@ -3,6 +3,9 @@ import { intakeComplaint, type IntakeInput } from '../src/commands/complaintInta
 import { recordFirstReply } from '../src/commands/complaints';
 import { addEvidence } from '../src/commands/evidence';
 import { recordFindings, type FindingsInput } from '../src/commands/findings';
+import { issueLetter } from '../src/commands/letters';
+import type { LetterChannel, LetterKind } from '../src/models/Letter';
+import { proposeSolution, recordFollowUp } from '../src/commands/solutions';
 import { spoolToTempFile } from '../src/storage/spool';
 import { Readable } from 'node:stream';
 import { createCustomer, type CustomerInput } from '../src/commands/customers';
@@ -12,6 +15,7 @@ import { Complaint, Customer, User } from '../src/models';
 import { defineAbilityFor } from '../src/policies/ability';
 import { subject } from '@casl/ability';
 import type { SubjectRecord } from '../src/policies/ability';
+import { demoActions } from './demoActions';
 import { demoEmail } from './demo';
 
 const CUSTOMERS: CustomerInput[] = [
@@ -32,6 +36,8 @@ interface DemoCase {
   evidence?: Array<{ filename: string; description: string; sourceDepartment?: string; text: string }>;
   /** The findings quality records before the case leaves the investigation (a default when not given). */
   findings?: FindingsInput;
+  /** The solution quality proposes before each move to review (a default when not given). */
+  solution?: string;
   /** Steps after intake: [role, transition] pairs, or a first reply. */
   steps?: Array<['intake' | 'quality' | 'cs_director' | 'legal', TransitionInput] | ['reply', 'email' | 'post' | 'phone' | 'in_person']>;
 }
@@ -81,6 +87,17 @@ export async function seedDemoCases(zone: string): Promise<number> {
   const quality = roles.quality;
   const recordDemoFindings = (c: Complaint, findings: FindingsInput = { substantiated: false, rootCause: 'Chưa xác định được lỗi từ phía công ty.', noEvidenceReason: 'Khách hàng không cung cấp được hình ảnh.' }) =>
     asUser(quality, () => recordFindings(c.id, findings, { userId: quality.user.id, reads: () => true, may: (x) => quality.ability.can('create', subject('Finding', { complaintId: x.id } as SubjectRecord)) }));
+  const asQuality = { userId: quality.user.id, reads: () => true, may: () => true };
+  const proposeDemoSolution = (c: Complaint, summary = 'Xin lỗi khách hàng, khắc phục tại nhà khách hàng và kiểm tra lại quy trình liên quan.') =>
+    asUser(quality, () => proposeSolution(c.id, { summary: c.round > 1 ? `${summary} (vòng ${c.round})` : summary }, asQuality));
+  const recordDemoFollowUp = (c: Complaint) =>
+    asUser(quality, () => recordFollowUp(c.id, { contactedAt: new Date(), via: 'phone', satisfied: true, note: 'Đã gọi điện cho khách hàng: khách hài lòng với cách giải quyết.' }, asQuality));
+  const actions = demoActions(quality, (fn) => asUser(quality, fn));
+  // Letters through the real command (rendered, stored, audited): quality's, legal's second-round letters.
+  const issueDemoLetter = (c: Complaint, kind: LetterKind, channel: LetterChannel) => {
+    const who = kind === 'second_round' ? roles.legal : quality;
+    return asUser(who, () => issueLetter(c.id, { template: kind, channel, locale: 'vi' }, { userId: who.user.id, reads: () => true, may: (x, k) => who.ability.can('create', subject('Letter', { complaintId: x.id, kind: k } as SubjectRecord)) }, zone));
+  };
   const customers: Customer[] = [];
   for (const c of CUSTOMERS) customers.push(await asUser(intake, () => createCustomer(c)));
   for (const demo of [...CASES].sort((a, b) => b.daysAgo - a.daysAgo)) {
@@ -101,6 +118,9 @@ export async function seedDemoCases(zone: string): Promise<number> {
         zone,
       ),
     );
+    await actions.afterIntake(complaint);
+    // A complaint taken in person gets its receipt form (phiếu tiếp nhận).
+    if (demo.input.channel === 'in_person') await issueDemoLetter(complaint, 'receipt', 'in_person');
     for (const e of demo.evidence ?? []) {
       const file = await spoolToTempFile(Readable.from([Buffer.from(e.text, 'utf8')]), 1024 * 1024);
       try {
@@ -123,6 +143,12 @@ export async function seedDemoCases(zone: string): Promise<number> {
         const who = roles[step[0]];
         const input = step[1];
         if (complaint.status === 'investigation' && input.to === 'solution') await recordDemoFindings(complaint, demo.findings);
+        if (complaint.status === 'solution' && input.to === 'review') await proposeDemoSolution(complaint, demo.solution);
+        if (complaint.status === 'solution' && input.to === 'review') await actions.beforeReview(complaint);
+        if (complaint.status === 'follow_up' && input.to === 'closed') await actions.beforeClose(complaint);
+        if (complaint.status === 'follow_up' && input.to === 'closed') await recordDemoFollowUp(complaint);
+        if (complaint.status === 'response' && input.to === 'follow_up') await issueDemoLetter(complaint, complaint.round > 1 ? 'second_round' : 'resolution', 'post');
+        if (complaint.status === 'response' && input.to === 'disputed') await issueDemoLetter(complaint, 'second_round', 'post');
         complaint = await asUser(who, () => transitionCase(complaint.id, undefined, input, who.actor, zone));
       }
     }

@@ -4,6 +4,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { Config } from './config';
 import { accountPages } from './features/account/pages';
+import { actionsApi } from './features/actions/api';
+import { actionsPages } from './features/actions/pages';
 import { auditApi } from './features/audit/api';
 import { auditPages } from './features/audit/pages';
 import { authApi } from './features/auth/api';
@@ -22,16 +24,22 @@ import { evidenceApi } from './features/evidence/api';
 import { findingsApi } from './features/findings/api';
 import { regulatoryApi } from './features/regulatory/api';
 import { meetingsApi } from './features/meetings/api';
+import { lettersApi } from './features/letters/api';
+import { lettersPages } from './features/letters/pages';
 import { findingsPages } from './features/findings/pages';
 import { meetingsPages } from './features/meetings/pages';
 import { regulatoryPages } from './features/regulatory/pages';
 import { evidencePages, evidenceUploadPage } from './features/evidence/pages';
 import { complaintsPages } from './features/complaints/pages';
+import { disputeApi } from './features/dispute/api';
+import { disputePages } from './features/dispute/pages';
 import { customersPages } from './features/customers/pages';
 import { reportsApi } from './features/reports/api';
 import { reportsPages } from './features/reports/pages';
 import { settingsApi } from './features/settings/api';
 import { settingsPages } from './features/settings/pages';
+import { solutionsApi } from './features/solutions/api';
+import { solutionsPages } from './features/solutions/pages';
 import { usersPages } from './features/users/pages';
 import { csrfProtection } from './lib/csrf';
 import { errorHandler } from './lib/errorHandler';
@@ -136,8 +144,12 @@ export function createApp(config: Config): express.Express {
     complaintsApi(config),
     evidenceApi(config),
     findingsApi(),
+    actionsApi(config),
+    solutionsApi(config),
     meetingsApi(config),
+    lettersApi(config),
     regulatoryApi(config),
+    disputeApi(config),
     reportsApi(config),
     settingsApi(),
     outboxApi(),
@@ -150,10 +162,15 @@ export function createApp(config: Config): express.Express {
   app.use(
     authPages(config),
     homePages(),
+    // Before the case page: adds the documents (8D, dispute file) its partial shows.
+    disputePages(),
     complaintsPages(config),
     evidencePages(),
     findingsPages(),
+    actionsPages(config),
+    solutionsPages(config),
     meetingsPages(),
+    lettersPages(config),
     regulatoryPages(config),
     customersPages(),
     usersPages(),

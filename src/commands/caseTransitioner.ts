@@ -10,6 +10,7 @@ import { customerAnswer, procedure, reviewDecision, roundAfter } from '../proced
 import { clockContext, stageTarget } from '../queries/policy';
 import * as clock from '../lib/clock';
 import { CaseClocks } from './clocks';
+import { awaitingReview, recordReview } from './solutions';
 
 /** What a transition writes as the `set_by` of the clocks it starts, pauses or resumes. */
 const SET_BY = 'complaint.transitioned';
@@ -80,10 +81,15 @@ async function moveCase(
     // Authorize before revealing anything of the case's state (its stage, its version): a role
     // that may take none of the route's edges on this case gets 403, never a 409.
     const complaint = await lockAuthorized(complaintId, actor, requires ?? ((c) => EDGE_ACTIONS.some((a) => actor.can(a, c))), 'move this case');
-    const input = decide(complaint);
+    // Who acts is the command's actor, never the request's: "never by the proposer" reads it.
+    const input: TransitionInput = { ...decide(complaint), actorId: actor.userId };
     const customer = (await Customer.findByPk(complaint.customerId))!;
     const from = complaint.status;
-    const check = procedure.check(await procedure.facts({ complaint, customer }), input);
+    const facts = await procedure.facts({ complaint, customer });
+    let check = procedure.check(facts, input);
+    // A route that stands for one edge action (POST /review, /customer-response) takes only its edges.
+    if (requires && 'edge' in check && check.edge.action !== requires)
+      check = { ok: false, reason: 'no_edge', allowed: [...new Set(procedure.edgesFrom(facts).filter((e) => e.action === requires).map((e) => e.to))] };
     if (!check.ok && check.reason === 'no_edge') {
       const allowed = check.allowed.length ? check.allowed.join(', ') : en('workflow.noneAllowed');
       throw new AppError(
@@ -95,6 +101,10 @@ async function moveCase(
     }
     if (!actor.can(check.edge.action, complaint))
       throw forbidden(`You are not allowed to move this case from ${from} to ${input.to}.`, { action: check.edge.action, subject: 'Complaint', entityId: complaint.id });
+    // Nobody reviews their own proposal (PRODUCT.md): 403 whatever else is missing.
+    const proposal = check.edge.action === 'review' ? await awaitingReview(complaint) : null;
+    if (proposal && proposal.proposedBy === actor.userId)
+      throw forbidden('You proposed this solution: another CS director reviews it.', { action: 'review', subject: 'Complaint', entityId: complaint.id });
     if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
     if (!check.ok) throw invalidTransition(`Cannot move from ${from} to ${input.to} yet: ${check.missing.map((m) => m.path).join(', ')} missing.`, check.missing);
 
@@ -140,6 +150,8 @@ async function moveCase(
         reason: input.reason?.trim() || null,
       });
       complaint.set({ status: input.to, round, stageEnteredAt: now });
+      // The CS director's approval or return is written on the proposal it decides, in this transaction.
+      if (check.edge.action === 'review') await recordReview(proposal, { reviewerId: actor.userId, approved: input.to === 'response', comment: (input.to === 'response' ? input.note : input.reason)?.trim() || null, at: now });
       // The new stage's SLA replaces the one left; a stage without one leaves the stage clock met.
       if (due) clocks.start('stage', now, due, SET_BY);
       else clocks.meet('stage', now);

@@ -37,22 +37,32 @@ export async function recordFirstReply(id: string, expectedVersion: number | und
     if (at.getTime() < complaint.receivedAt.getTime()) throw validationFailed([fieldError('at', 'errors.beforeReceipt')]);
     // Also what the acknowledgment is recorded as when none was: never "by e-mail" to a customer without one.
     if (input.via === 'email' && !customer.email) throw validationFailed([fieldError('via', 'errors.noCustomerEmail')]);
-    const clocks = await CaseClocks.load(complaint);
-    complaint.set({ firstRepliedAt: at, firstReplyVia: input.via });
-    clocks.meet('firstReply', at);
-    if (clocks.get('negotiationStart') && !complaint.negotiationStartedAt) {
-      complaint.negotiationStartedAt = at;
-      clocks.meet('negotiationStart', at);
-    }
-    if (!complaint.acknowledgedAt) {
-      complaint.set({ acknowledgedAt: at, acknowledgedVia: input.via });
-      clocks.meet('acknowledge', at);
-    }
-    await clocks.save();
-    await complaint.save({ auditAction: 'complaint.first_reply_recorded', auditMeta: { note: input.note ?? null } } as object);
+    await meetFirstReply(complaint, at, input.via, { note: input.note ?? null });
     complaint.customer = customer;
     return complaint;
   });
+}
+
+/**
+ * The first written reply happened at `at` (by `via`), on a case the caller locked: the 48-hour
+ * clock is met (on time or late), the consumer negotiation starts, and it counts as the
+ * acknowledgment if none was recorded. Saves the clocks and the complaint (`complaint.first_reply_recorded`,
+ * `meta` in the event). The one path for the route above and for an issued letter (src/commands/letters.ts).
+ */
+export async function meetFirstReply(complaint: Complaint, at: Date, via: ContactChannel, meta: Record<string, unknown>): Promise<void> {
+  const clocks = await CaseClocks.load(complaint);
+  complaint.set({ firstRepliedAt: at, firstReplyVia: via });
+  clocks.meet('firstReply', at);
+  if (clocks.get('negotiationStart') && !complaint.negotiationStartedAt) {
+    complaint.negotiationStartedAt = at;
+    clocks.meet('negotiationStart', at);
+  }
+  if (!complaint.acknowledgedAt) {
+    complaint.set({ acknowledgedAt: at, acknowledgedVia: via });
+    clocks.meet('acknowledge', at);
+  }
+  await clocks.save();
+  await complaint.save({ auditAction: 'complaint.first_reply_recorded', auditMeta: meta } as object);
 }
 
 /** What an edit writes as the `set_by` of the clocks it moves. */

@@ -58,12 +58,25 @@ export async function acceptedType(file: SpooledFile): Promise<DetectedType> {
   return detection.type;
 }
 
+/** Work of the caller's in the upload's one transaction: `before` right after the case is locked (an Idempotency-Key claimed), `after` once the row exists (its answer recorded). A throw rolls everything back. */
+export interface InTransaction {
+  before?: () => Promise<void>;
+  after?: (evidence: Evidence) => Promise<void>;
+}
+
 /**
  * Stores `file` as evidence of the case: 404/403/409 from the locked case, 415 for a refused type.
  * Nothing is left behind on failure: staged bytes are dropped, no blob or evidence row exists.
  * The caller removes the temporary file.
  */
-export async function addEvidence(complaintId: string, input: EvidenceInput, file: SpooledFile, actor: EvidenceActor, store: BlobStore = blobStore()): Promise<Evidence> {
+export async function addEvidence(
+  complaintId: string,
+  input: EvidenceInput,
+  file: SpooledFile,
+  actor: EvidenceActor,
+  store: BlobStore = blobStore(),
+  within: InTransaction = {},
+): Promise<Evidence> {
   if (currentTransaction()) throw new Error('addEvidence must run outside a transaction');
   const type = await acceptedType(file);
   const pending = await store.put(file);
@@ -71,9 +84,10 @@ export async function addEvidence(complaintId: string, input: EvidenceInput, fil
   try {
     const evidence = await transaction(async () => {
       await lockCase(complaintId, actor, 'create');
+      await within.before?.();
       const blob = await pending.commit();
       kept = blob === 'stored';
-      return Evidence.create(
+      const created = await Evidence.create(
         {
           complaintId,
           sha256: file.sha256,
@@ -90,6 +104,8 @@ export async function addEvidence(complaintId: string, input: EvidenceInput, fil
         },
         { auditAction: 'evidence.uploaded', auditMeta: { blob } } as object,
       );
+      await within.after?.(created);
+      return created;
     });
     return evidence;
   } catch (err) {

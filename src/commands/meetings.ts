@@ -9,6 +9,7 @@ import { transaction } from '../db';
 import { AppError, fieldError, forbidden, immutableRecord, notFound, staleVersion, validationFailed, type FieldError } from '../lib/errors';
 import { Complaint, Meeting, MeetingAssignment, User } from '../models';
 import type { Attendee } from '../models/Meeting';
+import type { AssignmentStatus } from '../models/MeetingAssignment';
 import * as clock from '../lib/clock';
 
 /** How far in the future a meeting's time may lie (clocks of two machines disagree a little). */
@@ -22,6 +23,8 @@ export interface MeetingsActor {
   mayCreate(complaint: Complaint): boolean;
   /** May the actor approve this meeting's minutes? */
   mayApprove(meeting: Meeting): boolean;
+  /** May the actor mark this task done or open again? (Its assignee; quality and cs_director.) */
+  mayUpdateAssignment(assignment: MeetingAssignment): boolean;
 }
 
 export interface AssignmentInput {
@@ -148,5 +151,28 @@ export async function approveMeeting(meetingId: string, version: number, actor: 
     if (meeting.status === 'approved') throw conflictWith('These minutes are already approved.', 'meetings.errors.alreadyApproved');
     if (meeting.version !== version) throw staleVersion(meeting.version);
     return meeting.update({ status: 'approved', approvedBy: actor.userId, approvedAt: clock.now() }, { auditAction: 'meeting.approved' } as object);
+  });
+}
+
+/**
+ * Marks a task of a meeting done, or open again. The progress of the work, not the minutes: it is
+ * allowed after the minutes are approved (0015's `meeting_assignment_lock()` lets `status` change
+ * and nothing else). The case is locked FOR UPDATE, then the task. 404 for an unknown task or one
+ * of a case the actor cannot see, 403 for anyone but its assignee, quality and cs_director, 409
+ * `immutable_record` on a sealed case, 409 `conflict` when `version` (if given) is not the task's
+ * current one. Asking for the status it already has changes nothing and writes no event.
+ */
+export async function setAssignmentStatus(assignmentId: string, input: { status: AssignmentStatus; version?: number }, actor: MeetingsActor): Promise<MeetingAssignment> {
+  return transaction(async () => {
+    const found = await MeetingAssignment.findByPk(assignmentId, { attributes: ['id', 'complaintId'] });
+    const complaint = found && (await Complaint.findByPk(found.complaintId, { lock: true }));
+    const assignment = complaint && (await MeetingAssignment.findByPk(assignmentId, { lock: true }));
+    if (!assignment || !complaint || !actor.reads(complaint)) throw notFound('MeetingAssignment');
+    if (!actor.mayUpdateAssignment(assignment))
+      throw forbidden('Only the assignee, quality or the customer service director may change this task.', { action: 'update', subject: 'MeetingAssignment', entityId: assignment.id });
+    if (complaint.status === 'archived') throw immutableRecord('The case is sealed: its tasks cannot change.');
+    if (input.version !== undefined && assignment.version !== input.version) throw staleVersion(assignment.version);
+    if (assignment.status === input.status) return assignment;
+    return assignment.update({ status: input.status }, { auditAction: input.status === 'done' ? 'meeting_assignment.done' : 'meeting_assignment.reopened' } as object);
   });
 }

@@ -202,9 +202,19 @@ export interface SettingValues {
   business_hours: BusinessHoursSetting;
   /** The regulatory report's deadline per category (days from receipt) for the organisation's jurisdiction. */
   reporting_rules: ReportingRules;
+  /** The company letterhead on every letter: organisation, address, phone, e-mail, and the city of the date line. */
+  letterhead: LetterheadSetting;
+}
+
+export interface LetterheadSetting {
+  organisationName: string;
+  address: string;
+  phone: string;
+  email: string;
+  city: string;
 }
 export type SettingKey = keyof SettingValues;
-export const SETTING_KEYS = ['recurrence', 'business_hours', 'reporting_rules'] as const satisfies readonly SettingKey[];
+export const SETTING_KEYS = ['recurrence', 'business_hours', 'reporting_rules', 'letterhead'] as const satisfies readonly SettingKey[];
 /** What a recurrence setting may match on: the category is not one (domain/recurrence.ts). */
 export const RECURRENCE_MATCH = RECURRENCE_CRITERIA;
 
@@ -219,6 +229,11 @@ function normalizeSetting(change: SettingChange): SettingChange['value'] {
     // HH:mm strings of equal length compare as times.
     if (start >= end) throw validationFailed([fieldError('value.end', 'settings.errors.startBeforeEnd')], 'Business hours must start before they end.');
     return { start, end };
+  }
+  if (change.key === 'letterhead') {
+    const v = change.value;
+    const one = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
+    return { organisationName: one(v.organisationName), address: one(v.address), phone: one(v.phone), email: one(v.email).toLowerCase(), city: one(v.city) };
   }
   if (change.key === 'reporting_rules') {
     const { jurisdiction, days } = change.value;

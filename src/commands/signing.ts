@@ -7,7 +7,9 @@
  * Rate limit: `SIGNATURE_THROTTLE.maxFailures` wrong passwords by one user within
  * `windowMinutes` (since their last successful signature) refuse that user's signing with 429 +
  * `Retry-After` until the oldest of them leaves the window (audited `signature.rate_limited`;
- * refusals are not recorded, so retrying does not extend it). Keyed by the user alone: the signer
+ * refusals are not recorded, so retrying does not extend it). The count and the recording of an
+ * attempt are one step under a per-user lock (takeAttempt), so concurrent wrong passwords cannot
+ * pass the limit. Keyed by the user alone: the signer
  * is already signed in, so nobody else can lock them out. The login throttle
  * (src/commands/authenticator.ts) is keyed by (email, address) for anonymous attempts and holds
  * before the check; it does not fit a signed-in user's re-authentication.
@@ -47,22 +49,44 @@ export interface SigningAttempt {
 }
 
 /**
+ * Takes one of the user's attempts, atomically: under a per-user advisory lock held by one short
+ * transaction, counts the window and — when it is not full — records the attempt as a failure
+ * before the password is even checked, so concurrent attempts see each other and no more than
+ * `maxFailures` passwords are ever evaluated. A full window records `signature.rate_limited` in the
+ * same transaction instead. Only database statements run while the lock is held (never argon2).
+ */
+async function takeAttempt(userId: string, entity: { entityType: string; entityId: string | null; complaintId: string }): Promise<{ id: string } | { wait: number }> {
+  return transaction(async () => {
+    await sequelize().query('SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))', { replacements: { key: `casebook.signature:${userId}` } });
+    const wait = await retryAfter(userId);
+    if (wait !== null) {
+      await recordAudit({ action: 'signature.rate_limited', ...entity, meta: { retryAfter: wait } });
+      return { wait };
+    }
+    const [row] = await sequelize().query<{ id: string }>('INSERT INTO signature_attempts (user_id, succeeded) VALUES (:userId, false) RETURNING id::text AS id', {
+      replacements: { userId },
+      type: QueryTypes.SELECT,
+    });
+    return { id: row.id };
+  });
+}
+
+/**
  * Verifies the signer's password against their stored hash. Refuses with 429 while rate-limited,
- * with 401 `signature_invalid` when wrong (both audited in their own transaction).
+ * with 401 `signature_invalid` when wrong (both audited in their own transaction). The attempt is
+ * counted as a failure from before the check (takeAttempt); a right password takes it back. A
+ * process that dies mid-check leaves it counted: the limit errs on the safe side.
  */
 export async function verifySigner(attempt: SigningAttempt): Promise<void> {
-  const wait = await retryAfter(attempt.userId);
   const entity = { entityType: 'Signature', entityId: attempt.reviewId, complaintId: attempt.complaintId };
-  if (wait !== null) {
-    await transaction(() => recordAudit({ action: 'signature.rate_limited', ...entity, meta: { retryAfter: wait } }));
-    throw rateLimited(wait, 'Too many wrong passwords at signing. Try again later.');
-  }
+  const taken = await takeAttempt(attempt.userId, entity);
+  if ('wait' in taken) throw rateLimited(taken.wait, 'Too many wrong passwords at signing. Try again later.');
   const user = await User.findByPk(attempt.userId, { attributes: ['id', 'passwordHash'] });
-  if (await verifyPassword(user?.passwordHash, attempt.password)) return;
-  await transaction(async () => {
-    await sequelize().query('INSERT INTO signature_attempts (user_id, succeeded) VALUES (:userId, false)', { replacements: { userId: attempt.userId } });
-    await recordAudit({ action: 'signature.failed', ...entity, meta: { reason: 'wrong_password' } });
-  });
+  if (await verifyPassword(user?.passwordHash, attempt.password)) {
+    await sequelize().query('DELETE FROM signature_attempts WHERE id = :id', { replacements: { id: taken.id } });
+    return;
+  }
+  await transaction(() => recordAudit({ action: 'signature.failed', ...entity, meta: { reason: 'wrong_password' } }));
   throw signatureInvalid();
 }
 

@@ -42,6 +42,8 @@ export interface TransitionInput {
   reason?: string;
   acknowledgedVia?: ContactChannel;
   timeBarredDecision?: TimeBarredDecision;
+  /** Who takes it: set by the transition command from its actor (never from a request body), read by "never by the proposer". */
+  actorId?: string;
 }
 
 /** The ability action a user needs to take an edge (checked against the case, so rules can look at its status). */

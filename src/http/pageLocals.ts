@@ -3,7 +3,9 @@ import type { Config } from '../config';
 import type { Problem } from '../lib/errorHandler';
 import { AppError, type FieldError } from '../lib/errors';
 import { DEFAULT_LANG, translator, type Translate } from '../lib/i18n';
+import { registerScope } from '../policies/actionReaders';
 import { allowed } from '../policies/authorize';
+import { mayReadRegulatoryRegister } from '../policies/regulatoryReaders';
 
 const FLASH_COOKIE = 'casebook.flash';
 
@@ -18,9 +20,12 @@ function navFor(req: Request): NavItem[] {
   const items: NavItem[] = [{ href: '/', key: 'nav.home' }];
   if (allowed(req, 'read', 'Complaint')) items.push({ href: '/complaints', key: 'nav.queue' });
   if (allowed(req, 'create', 'Complaint')) items.push({ href: '/complaints/new', key: 'nav.newEntry' });
-  // Who signs gets the CEO's queue (it links the register); who files gets the register.
+  // Who signs gets the CEO's queue (it links the register); every other reader of the register gets the register (it links the queue for those who read it).
   if (allowed(req, 'sign', 'RegulatoryReview')) items.push({ href: '/regulatory/queue', key: 'nav.regulatoryQueue' });
-  else if (allowed(req, 'file', 'RegulatoryReview')) items.push({ href: '/regulatory', key: 'nav.regulatoryRegister' });
+  else if (mayReadRegulatoryRegister(req)) items.push({ href: '/regulatory', key: 'nav.regulatoryRegister' });
+  if (allowed(req, 'review', 'Complaint')) items.push({ href: '/reviews', key: 'nav.reviews' });
+  // The CAPA register: quality, cs_director, auditor (every action), a department head (theirs).
+  if (registerScope(req)) items.push({ href: '/actions', key: 'nav.capaRegister' });
   if (allowed(req, 'read', 'Customer')) items.push({ href: '/customers', key: 'nav.customers' });
   if (allowed(req, 'read', 'AuditEvent')) items.push({ href: '/audit', key: 'nav.audit' });
   if (allowed(req, 'export', 'Report') && allowed(req, 'read', 'Complaint')) items.push({ href: '/reports', key: 'nav.reports' });
@@ -29,6 +34,7 @@ function navFor(req: Request): NavItem[] {
   if (allowed(req, 'update', 'SlaPolicy')) items.push({ href: '/admin/sla', key: 'nav.sla' });
   if (allowed(req, 'update', 'Holiday')) items.push({ href: '/admin/holidays', key: 'nav.holidays' });
   if (allowed(req, 'update', 'Setting')) items.push({ href: '/admin/settings', key: 'nav.settings' });
+  if (allowed(req, 'update', 'LetterTemplate')) items.push({ href: '/admin/letter-templates', key: 'nav.letterTemplates' });
   if (allowed(req, 'read', 'Outbox')) items.push({ href: '/admin/outbox', key: 'nav.outbox' });
   items.push({ href: '/api/docs', key: 'nav.apiDocs' });
   return items;

@@ -5,11 +5,15 @@ import { CaseClock } from './CaseClock';
 import { Complaint } from './Complaint';
 import { ComplaintHold } from './ComplaintHold';
 import { ComplaintStage } from './ComplaintStage';
+import { ActionCase, ActionContact, CorrectiveAction } from './CorrectiveAction';
 import { Customer } from './Customer';
 import { Department } from './Department';
 import { Evidence } from './Evidence';
 import { Finding } from './Finding';
+import { FollowUp } from './FollowUp';
 import { Holiday } from './Holiday';
+import { Letter } from './Letter';
+import { LetterTemplate } from './LetterTemplate';
 import { LoginAttempt } from './LoginAttempt';
 import { Meeting } from './Meeting';
 import { MeetingAssignment } from './MeetingAssignment';
@@ -17,9 +21,12 @@ import { RegulatoryReview } from './RegulatoryReview';
 import { Setting } from './Setting';
 import { Signature } from './Signature';
 import { SlaPolicy } from './SlaPolicy';
+import { Solution } from './Solution';
 import { User } from './User';
 
-export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, LoginAttempt, Meeting, MeetingAssignment, RegulatoryReview, Setting, Signature, SlaPolicy, User };
+export { FollowUp, Solution };
+export { ActionCase, ActionContact, CorrectiveAction };
+export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, Letter, LetterTemplate, LoginAttempt, Meeting, MeetingAssignment, RegulatoryReview, Setting, Signature, SlaPolicy, User };
 
 /** Binds every model to `sequelize` and declares associations. Called once per opened database. */
 export function initModels(sequelize: Sequelize): void {
@@ -36,6 +43,11 @@ export function initModels(sequelize: Sequelize): void {
   CaseClock.initModel(sequelize);
   Evidence.initModel(sequelize);
   Finding.initModel(sequelize);
+  Solution.initModel(sequelize);
+  CorrectiveAction.initModel(sequelize);
+  ActionCase.initModel(sequelize);
+  ActionContact.initModel(sequelize);
+  FollowUp.initModel(sequelize);
   Meeting.initModel(sequelize);
   MeetingAssignment.initModel(sequelize);
   RegulatoryReview.initModel(sequelize);
@@ -43,6 +55,8 @@ export function initModels(sequelize: Sequelize): void {
   SlaPolicy.initModel(sequelize);
   Holiday.initModel(sequelize);
   Setting.initModel(sequelize);
+  Letter.initModel(sequelize);
+  LetterTemplate.initModel(sequelize);
 
   User.belongsTo(Department, { as: 'department', foreignKey: 'departmentId' });
   Department.hasMany(User, { as: 'users', foreignKey: 'departmentId' });

@@ -7,6 +7,12 @@ export interface RenderedMail {
   toName?: string;
 }
 
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
 /** What a renderer may use besides the payload: the zone, the name the e-mails sign with, the entry's reference. */
 export interface RenderContext {
   timezone: string;
@@ -18,6 +24,11 @@ export interface RenderContext {
 export interface OutboxKind {
   /** Turns the stored payload into the message; throws on a payload it cannot read (the row fails, visibly). */
   render(payload: unknown, context: RenderContext): RenderedMail;
+  /**
+   * Files to attach, read at delivery from storage (never from the payload), outside any
+   * transaction: the worker holds none while delivering. Throws when one is missing (the row fails, visibly).
+   */
+  attachments?(payload: unknown): Promise<MailAttachment[]>;
   /**
    * What the case records once the message is known to be sent (the acknowledgment's time), in a
    * transaction of its own after the row is marked sent. A failure is logged; the message is never

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { MailAttachment } from './kinds';
 
 /** One e-mail as the outbox hands it to a transport. `id` is the outbox row's: the only name a file gets. */
 export interface OutgoingMail {
@@ -9,6 +10,7 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
+  attachments?: MailAttachment[];
 }
 
 export interface Mailer {
@@ -47,6 +49,7 @@ function messageOptions(from: string, mail: OutgoingMail): SendMailOptions {
     subject: oneLine(mail.subject),
     text: mail.text,
     ...(mail.html ? { html: mail.html } : {}),
+    ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: oneLine(a.filename), content: a.content, contentType: a.contentType })) } : {}),
     messageId: `<outbox-${mail.id}@${domain}>`,
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Casebook-Outbox-Id': mail.id },
   };

@@ -11,6 +11,7 @@ import { fromName, mailerFor, type Mailer } from './mailer';
 import { outboxSignal, WAKE } from './outbox';
 import './entryReceived';
 import './auditAnchorMail';
+import './letterIssued';
 
 export interface OutboxWorkerOptions {
   mailer: Mailer;
@@ -189,7 +190,15 @@ export class OutboxWorker {
       const kind = outboxKind(row.kind);
       if (!kind) throw new Error(`No renderer for outbox kind "${row.kind}"`);
       const mail = kind.render(row.payload, { timezone: this.options.timezone, senderName: this.options.senderName, reference: row.reference });
-      const { info } = await this.options.mailer.send({ id: row.id, to: { name: mail.toName, address: row.recipient }, subject: mail.subject, text: mail.text, html: mail.html });
+      const attachments = kind.attachments ? await kind.attachments(row.payload) : undefined;
+      const { info } = await this.options.mailer.send({
+        id: row.id,
+        to: { name: mail.toName, address: row.recipient },
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments,
+      });
       logger.info('outbox message sent', { id: row.id, kind: row.kind, attempt: row.attempts });
       return { id: row.id, ok: true, info, row };
     } catch (err) {

@@ -26,7 +26,7 @@ export interface DocumentOptions {
   /** "Trang {n}/{total}" in the document's language. */
   pageLabel: (n: number, total: number) => string;
   /** The PDF's metadata. */
-  info?: { Title?: string; Author?: string; Subject?: string };
+  info?: { Title?: string; Author?: string; Subject?: string; CreationDate?: Date };
 }
 
 const MARGIN = 56;

@@ -1,6 +1,6 @@
 import { AbilityBuilder, createMongoAbility, type MongoAbility, type MongoQuery } from '@casl/ability';
 import type { RoleKey } from '../domain/roles';
-import { inStatus, isSelf, ownsDepartment, type AbilityUser } from './predicates';
+import { inStatus, isAssignee, isSelf, ownsDepartment, type AbilityUser } from './predicates';
 import { fieldReadRules } from './fieldRules';
 
 export const ACTIONS = [
@@ -27,7 +27,10 @@ export const SUBJECTS = [
   'Customer',
   'Evidence',
   'Meeting',
+  'MeetingAssignment',
   'Finding',
+  'Solution',
+  'FollowUp',
   'Action',
   'Letter',
   'RegulatoryReview',
@@ -57,6 +60,8 @@ const CASE_CONTENT: Subject[] = [
   'Evidence',
   'Meeting',
   'Finding',
+  'Solution',
+  'FollowUp',
   'Action',
   'Letter',
   'RegulatoryReview',
@@ -74,7 +79,8 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     // Logs and classifies; once the case left intake it belongs to quality.
     can(['update', 'transition'], 'Complaint', inStatus('intake'));
     can('submit', 'RegulatoryReview');
-    can('create', 'Letter');
+    // Acknowledges: the acknowledgment letter and the receipt form (phiếu tiếp nhận) of a complaint taken in person.
+    can('create', 'Letter', { kind: { $in: ['acknowledgment', 'receipt'] } });
   },
   quality({ can }) {
     can('read', CASE_CONTENT);
@@ -83,7 +89,12 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     // A disputed case is legal's to close.
     can('transition', 'Complaint', { status: { $ne: 'disputed' } });
     can(['create', 'update'], ['Evidence', 'Meeting', 'Finding', 'Action', 'Letter']);
+    // Verifies corrective actions (effective or not) and logs contacts about their result.
+    can(['verify', 'respond'], 'Action');
     can('approve', 'Meeting');
+    can('update', 'MeetingAssignment');
+    // Proposes the solution (each proposal a new version) and records the follow-up outcome.
+    can('create', ['Solution', 'FollowUp']);
     can('submit', 'RegulatoryReview');
     can('create', 'Archive');
     can(['read', 'export'], 'Report');
@@ -93,12 +104,16 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     can('create', 'Evidence');
     can('respond', 'Complaint');
     can('update', 'Action', ownsDepartment(user));
+    // Logs contacts with the customer about the corrective result of their department's actions.
+    can('respond', 'Action', ownsDepartment(user));
   },
   cs_director({ can }) {
     can('read', CASE_CONTENT);
     can('review', 'Complaint');
     // Approves the minutes of a meeting (PRODUCT.md "Escalation of serious cases"; API.md: quality, cs_director).
     can('approve', 'Meeting');
+    // Marks any meeting's task done (or open again), as its assignee may.
+    can('update', 'MeetingAssignment');
     can('read', 'Report');
   },
   ceo({ can }) {
@@ -112,7 +127,8 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
   },
   legal({ can }) {
     can('read', CASE_CONTENT);
-    can('create', 'Letter');
+    // Issues second-round letters (PRODUCT.md "People and roles").
+    can('create', 'Letter', { kind: 'second_round' });
     can('export', 'Complaint');
     can('transition', 'Complaint', inStatus('disputed'));
     can('hold', 'Archive');
@@ -142,6 +158,8 @@ export function defineAbilityFor(user: AbilityUser | null | undefined): AppAbili
     // Reference data every form needs (owner department of an action, a user's department).
     builder.can('read', 'Department');
     builder.can('read', 'Notification', { userId: user.id });
+    // The tasks a meeting gave the user: they mark them done (src/commands/meetings.ts setAssignmentStatus).
+    builder.can('update', 'MeetingAssignment', isAssignee(user));
     for (const role of user.roles) ROLE_RULES[role](builder, user);
     // Field-level read rules (src/policies/fieldRules.ts): withheld from everybody, then granted
     // to the roles the rule names. Later rules win in CASL, so a user with several roles gets the union.

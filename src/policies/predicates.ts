@@ -14,5 +14,8 @@ export const ownsDepartment = (user: AbilityUser) => ({ ownerDepartmentId: user.
 /** The user's own record. */
 export const isSelf = (user: AbilityUser) => ({ id: user.id });
 
+/** The tasks assigned to the user (a meeting's assignments). */
+export const isAssignee = (user: AbilityUser) => ({ assigneeId: user.id });
+
 /** Records in one workflow status (e.g. the intake officer's entries still in intake). */
 export const inStatus = (status: string) => ({ status });

@@ -55,10 +55,13 @@ export const minutesPdfHref = (meetingId: string) => `/api/v1/meetings/${meeting
 /**
  * What the case page's meetings panel shows (views/partials/meetings-panel.hbs): each meeting with
  * its status badge (`superseded` once a correction replaces it), whether this reader may approve
- * it (a draft) or correct it (approved and current), and the notice a case that needs a meeting
+ * it (a draft) or correct it (approved and current), which tasks they may mark done, and the notice a case that needs a meeting
  * shows while none is recorded.
  */
-export function meetingsPanel(meetings: readonly MeetingJson[], options: { complaintId: string; required: boolean; canCreate: boolean; canApprove: boolean }) {
+export function meetingsPanel(
+  meetings: readonly MeetingJson[],
+  options: { complaintId: string; required: boolean; canCreate: boolean; canApprove: boolean; mayUpdateTask?: (task: AssignmentJson) => boolean },
+) {
   return {
     complaintId: options.complaintId,
     canCreate: options.canCreate,
@@ -70,6 +73,8 @@ export function meetingsPanel(meetings: readonly MeetingJson[], options: { compl
       canApprove: options.canApprove && m.status === 'draft',
       canCorrect: options.canCreate && m.status === 'approved' && m.current,
       pdfHref: minutesPdfHref(m.id),
+      // The task's assignee, quality and cs_director mark it done (or open again): a form per row.
+      assignments: m.assignments.map((a) => ({ ...a, canMark: options.mayUpdateTask?.(a) ?? false, next: a.status === 'done' ? 'open' : 'done' })),
     })),
   };
 }

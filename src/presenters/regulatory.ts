@@ -62,7 +62,7 @@ export function regulatoryPanel(review: ReviewJson | null, signatures: readonly 
     signHref: o.canSign && !o.archived && review && review.status !== 'filed' ? `/complaints/${o.complaintId}/regulatory/sign` : null,
     supersede: review?.status === 'decided',
     pdfHref: o.canReadReportForm && review ? `/api/v1/complaints/${o.complaintId}/regulatory/report-form.pdf` : null,
-    file: o.canFile && !o.archived && unfiled ? { nowLocal: o.nowLocal } : null,
+    file: o.canFile && !o.archived && unfiled ? { values: { submittedAt: o.nowLocal } } : null,
   };
 }
 export type RegulatoryPanel = ReturnType<typeof regulatoryPanel>;

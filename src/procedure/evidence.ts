@@ -7,6 +7,7 @@
  * reason why there is none": pieces not withdrawn, or the reason recorded with the current
  * findings — a fact the findings capability loads (./findings.ts), read here, not loaded twice.
  */
+import { evidenceDossier } from '../dossier/records';
 import { fieldError } from '../lib/errors';
 import { EvidenceSweepJob } from '../jobs/evidenceSweepJob';
 import { caseEvidence, evidenceCount } from '../queries/evidence';
@@ -26,6 +27,7 @@ export const evidence: Capability<EvidenceFacts, Pick<FindingsFacts, 'noEvidence
     evidenceOrReason: (f) => (f.evidenceCount > 0 || f.noEvidenceReason?.trim() ? [] : [fieldError('evidence', 'workflow.missing.evidenceOrReason')]),
   },
   detail: { evidence: ({ complaint }) => caseEvidence(complaint.id) },
+  dossier: { evidence: evidenceDossier },
   abilities: [
     { action: 'create', subject: 'Evidence' },
     { action: 'read', subject: 'Evidence' },

@@ -5,6 +5,7 @@
  * the current version. The same version carries the reason why there is no evidence, which the
  * evidence capability reads for its `evidenceOrReason` (./evidence.ts).
  */
+import { findingsDossier } from '../dossier/records';
 import { fieldError } from '../lib/errors';
 import { caseFindings, currentFinding } from '../queries/findings';
 import type { Capability } from './types';
@@ -34,6 +35,7 @@ export const findings: Capability<FindingsFacts> = {
     },
   },
   detail: { findings: ({ complaint }) => caseFindings(complaint.id) },
+  dossier: { findings: findingsDossier },
   abilities: [
     { action: 'create', subject: 'Finding' },
     { action: 'read', subject: 'Finding' },

@@ -12,21 +12,25 @@
  * to `CAPABILITIES` and its facts to `CaseFacts` — and, where it takes over facts the landed
  * capability stubs today (the regulatory review's), removing them there.
  */
+import { correctiveActions, type ActionsFacts } from './actions';
 import { evidence, type EvidenceFacts } from './evidence';
 import { findings, type FindingsFacts } from './findings';
+import { followUp, type FollowUpFacts } from './followUp';
 import { intakeAndWorkflow, type IntakeWorkflowFacts } from './intakeWorkflow';
+import { letters, type LettersFacts } from './letters';
 import { meetings } from './meetings';
 import { regulatory, type RegulatoryFacts } from './regulatory';
 import { defineProcedure } from './registry';
+import { solutionAndReview, type SolutionFacts } from './solutions';
 import type { AnyCapability, CaseContext, CoreFacts, Edge, Offer, TransitionCheck } from './types';
 import type { TransitionInput } from '../domain/workflow';
 import type { FieldError } from '../lib/errors';
 
 /** The registered capabilities, in the order their facts load and their guards report. */
-export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings, meetings, regulatory]);
+export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings, meetings, regulatory, solutionAndReview, correctiveActions, followUp, letters]);
 
 /** Everything the guards of a case may look at: the core facts and every registered capability's. */
-export type CaseFacts = CoreFacts & IntakeWorkflowFacts & EvidenceFacts & FindingsFacts & RegulatoryFacts;
+export type CaseFacts = CoreFacts & IntakeWorkflowFacts & EvidenceFacts & FindingsFacts & RegulatoryFacts & SolutionFacts & ActionsFacts & FollowUpFacts & LettersFacts;
 
 export const procedure = defineProcedure<CaseFacts>(CAPABILITIES);
 
@@ -39,14 +43,18 @@ export const nextStages = (facts: CaseFacts): Edge[] => procedure.edgesFrom(fact
 /** Whether `input.to` is reachable now and, if not, exactly what is missing. */
 export const checkTransition = (facts: CaseFacts, input: TransitionInput): TransitionCheck => procedure.check(facts, input);
 /** What only other records can provide for `edge`: while any remain, the edge is not offered. */
-export const blockers = (facts: CaseFacts, edge: Edge): FieldError[] => procedure.blockers(facts, edge);
+export const blockers = (facts: CaseFacts, edge: Edge, actorId?: string): FieldError[] => procedure.blockers(facts, edge, actorId);
 /** The form the case page offers for `edge`. */
-export const offer = (facts: CaseFacts, edge: Edge): Offer => procedure.offer(facts, edge);
+export const offer = (facts: CaseFacts, edge: Edge, actorId?: string): Offer => procedure.offer(facts, edge, actorId);
 
 export { defineProcedure } from './registry';
 export { customerAnswer, rejectionTarget, reviewDecision, roundAfter, LAST_ROUND } from './rounds';
 export { CAPABILITY_NAMES, REQUIREMENTS, STEPS, type RequirementId, type StepId } from './steps';
+export type { ActionsFacts } from './actions';
 export type { EvidenceFacts } from './evidence';
 export type { FindingsFacts } from './findings';
 export type { RegulatoryFacts } from './regulatory';
-export type { AnyCapability, Capability, CaseContext, CoreFacts, Edge, Guard, Offer, PendingRequirement, Procedure, TransitionCheck } from './types';
+export type { SolutionFacts } from './solutions';
+export type { FollowUpFacts } from './followUp';
+export type { LettersFacts } from './letters';
+export type { AnyCapability, Capability, CaseContext, CoreFacts, DossierBlock, DossierContext, DossierContribution, DossierFile, DossierLoader, DossierSection, Edge, Guard, Offer, PendingRequirement, Procedure, TransitionCheck } from './types';

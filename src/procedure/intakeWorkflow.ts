@@ -3,6 +3,7 @@
  * every requirement `./steps.ts` says it registers.
  */
 import type { TimeBarredDecision } from '../domain/entries';
+import { caseClassification, caseSummary, caseTimeline } from '../dossier/case';
 import { fieldError, type FieldError } from '../lib/errors';
 import { rejectionRound } from './rounds';
 import type { RegulatoryFacts } from './regulatory';
@@ -67,6 +68,7 @@ export const intakeAndWorkflow: Capability<IntakeWorkflowFacts, RegulatoryFacts>
     rejectionRound,
     noOpenRegulatoryReview,
   },
+  dossier: { summary: caseSummary, classification: caseClassification, timeline: caseTimeline },
   abilities: [
     { action: 'transition', subject: 'Complaint' },
     { action: 'review', subject: 'Complaint' },

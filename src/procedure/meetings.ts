@@ -4,6 +4,7 @@
  * requirement of ./steps.ts (no step waits for a meeting today), so it has no facts and no guards;
  * it adds the case's meetings, with their assignments, to the case detail.
  */
+import { meetingsDossier } from '../dossier/records';
 import { caseMeetings } from '../queries/meetings';
 import type { Capability } from './types';
 
@@ -13,6 +14,7 @@ export const meetings: Capability<Record<never, never>> = {
   facts: () => ({}),
   guards: {},
   detail: { meetings: ({ complaint }) => caseMeetings(complaint.id) },
+  dossier: { meetings: meetingsDossier },
   abilities: [
     { action: 'create', subject: 'Meeting' },
     { action: 'update', subject: 'Meeting' },

@@ -9,14 +9,14 @@ import { STAGES, SUPPLIED_WITH_TRANSITION, type Stage, type SuppliedField, type 
 import type { FieldError } from '../lib/errors';
 import { ACTIONS } from '../policies/ability';
 import { REQUIREMENTS, STEPS, type Requirement, type RequirementId, type Step, type StepFacts, type StepId } from './steps';
-import type { AnyCapability, CaseContext, CoreFacts, Edge, FieldMode, Offer, PendingRequirement, Procedure, TransitionCheck } from './types';
+import type { AnyCapability, CoreFacts, DossierContribution, Edge, FieldMode, Offer, PendingRequirement, Procedure, TransitionCheck } from './types';
 
 type AnyGuard<F> = (facts: F, input: TransitionInput) => FieldError[];
 
 const freezeAll = <T extends object>(items: T[]): readonly T[] => Object.freeze(items.map((i) => Object.freeze(i)));
 
-function contributions(caps: readonly AnyCapability[], part: 'detail' | 'dossier'): Array<[string, (ctx: CaseContext) => Promise<unknown>]> {
-  const out = caps.flatMap((c) => Object.entries(c[part] ?? {}));
+function contributions<P extends 'detail' | 'dossier'>(caps: readonly AnyCapability[], part: P): Array<[string, NonNullable<AnyCapability[P]>[string]]> {
+  const out = caps.flatMap((c) => Object.entries((c[part] ?? {}) as NonNullable<AnyCapability[P]>));
   const seen = new Set<string>();
   for (const [key] of out) {
     if (seen.has(key)) throw new Error(`Two capabilities contribute "${key}" to the ${part}.`);
@@ -83,8 +83,9 @@ export function defineProcedure<F extends CoreFacts & StepFacts>(
     });
   };
 
-  const blockers = (facts: F, e: Edge): FieldError[] =>
-    e.requires.filter((id) => !requirements[id].suppliedBy).flatMap((id) => run(id, facts, { to: e.to }));
+  // `actorId`: the user the page asks for (a guard such as "never by the proposer" looks at who acts).
+  const blockers = (facts: F, e: Edge, actorId?: string): FieldError[] =>
+    e.requires.filter((id) => !requirements[id].suppliedBy).flatMap((id) => run(id, facts, { to: e.to, actorId }));
 
   const procedure: Procedure<F> = {
     capabilities: Object.freeze([...capabilities]),
@@ -110,17 +111,17 @@ export function defineProcedure<F extends CoreFacts & StepFacts>(
       return missing.length ? { ok: false, reason: 'missing', edge: e, missing } : { ok: true, edge: e };
     },
     blockers,
-    offer(facts, e): Offer {
+    offer(facts, e, actorId): Offer {
       const fields = Object.fromEntries(SUPPLIED_WITH_TRANSITION.map((f) => [f, 'none'])) as Record<SuppliedField, FieldMode>;
       const values: Offer['values'] = {};
       for (const id of e.requires) {
         const supplied = requirements[id].suppliedBy;
-        if (!supplied || run(id, facts, { to: e.to }).length === 0) continue;
+        if (!supplied || run(id, facts, { to: e.to, actorId }).length === 0) continue;
         fields[supplied.field] = 'required';
         if (supplied.value) values[supplied.field] = supplied.value;
       }
       for (const f of stepOf.get(e.step)?.accepts?.(facts) ?? []) if (fields[f] === 'none') fields[f] = 'optional';
-      return { edge: e, fields, values, blockers: blockers(facts, e) };
+      return { edge: e, fields, values, blockers: blockers(facts, e, actorId) };
     },
     async detail(ctx) {
       const out: Record<string, unknown> = {};
@@ -128,7 +129,7 @@ export function defineProcedure<F extends CoreFacts & StepFacts>(
       return out;
     },
     async dossier(ctx) {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, DossierContribution> = {};
       for (const [key, load] of dossiers) out[key] = await load(ctx);
       return out;
     },

@@ -7,6 +7,7 @@
  * unfiled before closing). It adds `regulatory` (the current review, or null) and `signatures`
  * (every signature, newest first) to the case detail.
  */
+import { regulatoryDossier } from '../dossier/records';
 import { fieldError } from '../lib/errors';
 import { caseRegulatory, caseSignatures, currentReview, reportUnfiled, reviewOpen } from '../queries/regulatory';
 import type { Capability } from './types';
@@ -34,6 +35,7 @@ export const regulatory: Capability<RegulatoryFacts> = {
     regulatory: ({ complaint }) => caseRegulatory(complaint.id),
     signatures: ({ complaint }) => caseSignatures(complaint.id),
   },
+  dossier: { regulatory: regulatoryDossier },
   abilities: [
     { action: 'submit', subject: 'RegulatoryReview' },
     { action: 'sign', subject: 'RegulatoryReview' },

@@ -6,8 +6,10 @@ import type { Kind } from '../domain/entries';
 import type { EdgeAction, Stage, SuppliedField, TransitionInput } from '../domain/workflow';
 import type { CronJob } from '../jobs/CronJob';
 import type { FieldError } from '../lib/errors';
+import type { Readable } from 'node:stream';
+import type { Translate } from '../lib/i18n';
 import type { Complaint, Customer } from '../models';
-import type { Action, Subject } from '../policies/ability';
+import type { Action, AppAbility, Subject } from '../policies/ability';
 import type { CapabilityName, RequirementId, StepId } from './steps';
 
 /** What every capability's guards may read: the case's place in the stage machine, read by the registry itself. */
@@ -23,6 +25,60 @@ export interface CaseContext {
   complaint: Complaint;
   customer: Customer;
 }
+
+/**
+ * What a dossier contributor is given beside the case: who reads the dossier (its field rules
+ * apply: pass every record through `redactFields(subject, record, reader)`), the translator of the
+ * dossier's language (Vietnamese) and the organisation's zone (times are printed there).
+ */
+export interface DossierContext extends CaseContext {
+  reader: AppAbility;
+  t: Translate;
+  zone: string;
+}
+
+/** One block of a dossier section, rendered generically (src/pdf/dossier.ts): every text already in the dossier's language. */
+export type DossierBlock =
+  /** Label–value lines ("Tiêu đề: …"); an empty value prints "—". */
+  | { kind: 'fields'; rows: ReadonlyArray<readonly [label: string, value: string]> }
+  /** A table that breaks across pages with its header repeated; `widths` are fractions of the line (default equal). */
+  | { kind: 'table'; columns: readonly string[]; rows: ReadonlyArray<readonly string[]>; widths?: readonly number[] }
+  /** A paragraph of free text, with an optional bold label above it. */
+  | { kind: 'text'; text: string; label?: string }
+  /** A sub-heading inside the section (one meeting, one version of the findings). */
+  | { kind: 'subheading'; text: string }
+  /** A muted remark ("Chưa ghi nhận.", "Đã được thay thế"). */
+  | { kind: 'note'; text: string };
+
+/** A titled part of dossier.pdf. Sections print in `order` (intake 10–30, findings 40, actions 45, meetings 50, evidence 60, regulatory 70, letters 80). */
+export interface DossierSection {
+  order: number;
+  title: string;
+  blocks: readonly DossierBlock[];
+}
+
+/**
+ * A file the dispute file carries under `folder/` (evidence/, letters/): its original name (the ZIP
+ * writer makes it safe and unique in its folder), the SHA-256 and size its store recorded (the
+ * writer verifies both while streaming and aborts the ZIP on a mismatch), and how to read its bytes
+ * — called when the file's turn comes, outside any transaction, one file open at a time.
+ */
+export interface DossierFile {
+  folder: 'evidence' | 'letters';
+  name: string;
+  sha256: string;
+  size: number;
+  open(): Promise<Readable>;
+}
+
+/** What one dossier loader adds: sections of dossier.pdf and files of the ZIP. */
+export interface DossierContribution {
+  sections: readonly DossierSection[];
+  files?: readonly DossierFile[];
+}
+
+/** Loads one dossier contribution: short queries (no transaction held), no file I/O. */
+export type DossierLoader = (ctx: DossierContext) => Promise<DossierContribution>;
 
 /**
  * Loads a capability's facts. Runs inside the caller's transaction (queries join it through CLS):
@@ -48,8 +104,8 @@ export interface Capability<F extends object, R extends object = Record<never, n
   guards: { readonly [Id in RequirementId]?: Guard<F & R> };
   /** What it adds to the case detail (GET /complaints/:id, the case page), one loader per key (`procedure.detail()`). */
   detail?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
-  /** What it adds to the dossier (the dispute file, the archive snapshot), one loader per file or section. */
-  dossier?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
+  /** What it adds to the dossier (the dispute file, the archive snapshot), one loader per key: sections of dossier.pdf and files of the ZIP. */
+  dossier?: Readonly<Record<string, DossierLoader>>;
   /** What it asks the one ability definition (src/policies/ability.ts) about; a step's action must be among its owner's. */
   abilities: ReadonlyArray<{ action: Action; subject: Subject }>;
   /** Its scheduled jobs (`procedure.jobs()`; the landed capability has none — src/jobs/scheduler.ts lists today's). */
@@ -66,7 +122,7 @@ export interface AnyCapability {
   facts: FactLoader<object>;
   guards: { readonly [R in RequirementId]?: Guard<never> };
   detail?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
-  dossier?: Readonly<Record<string, (ctx: CaseContext) => Promise<unknown>>>;
+  dossier?: Readonly<Record<string, DossierLoader>>;
   abilities: ReadonlyArray<{ action: Action; subject: Subject }>;
   jobs?: () => readonly CronJob[];
 }
@@ -125,13 +181,13 @@ export interface Procedure<F extends CoreFacts> {
   /** Decides whether `input.to` is reachable now and, if not, exactly what is missing. */
   check(facts: F, input: TransitionInput): TransitionCheck;
   /** What only other records can provide for `edge` (not the request itself). */
-  blockers(facts: F, edge: Edge): FieldError[];
+  blockers(facts: F, edge: Edge, actorId?: string): FieldError[];
   /** What the form for `edge` asks and whether it is withheld. */
-  offer(facts: F, edge: Edge): Offer;
+  offer(facts: F, edge: Edge, actorId?: string): Offer;
   /** Every capability's contribution to the case detail. */
   detail(ctx: CaseContext): Promise<Record<string, unknown>>;
-  /** Every capability's contribution to the dossier. */
-  dossier(ctx: CaseContext): Promise<Record<string, unknown>>;
+  /** Every capability's contribution to the dossier, by key, in registration order. */
+  dossier(ctx: DossierContext): Promise<Record<string, DossierContribution>>;
   /** Every capability's jobs. */
   jobs(): CronJob[];
 }

@@ -165,6 +165,8 @@ export async function caseDetail(complaint: Complaint, now = clock.now()) {
     evidence: [],
     meetings: [],
     findings: [],
+    solutions: [],
+    followUps: [],
     actions: [],
     letters: [],
     regulatory: null,

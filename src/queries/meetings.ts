@@ -1,7 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import { sequelize } from '../db';
 import { Meeting, MeetingAssignment, Setting, User } from '../models';
-import { presentMeeting, type MeetingJson, type MeetingNames } from '../presenters/meetings';
+import { presentAssignment, presentMeeting, type AssignmentJson, type MeetingJson, type MeetingNames } from '../presenters/meetings';
 
 async function namesFor(meetings: readonly Meeting[], assignments: readonly MeetingAssignment[]): Promise<MeetingNames> {
   const ids = new Set<string>();
@@ -38,11 +38,17 @@ export async function presentOneMeeting(meeting: Meeting, given?: readonly Meeti
   return presentMeeting(meeting, [...assignments].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()), await namesFor([meeting], assignments), successor?.id ?? null);
 }
 
+/** One task as the API answers a change of its status. */
+export async function presentOneAssignment(assignment: MeetingAssignment): Promise<AssignmentJson> {
+  return presentAssignment(assignment, await namesFor([], [assignment]));
+}
+
 /** An open task of the user's, for their home page. */
 export interface OpenAssignment {
   id: string;
   task: string;
   dueAt: string;
+  version: number;
   meetingId: string;
   heldAt: string;
   complaint: { id: string; reference: string; subject: string };
@@ -54,8 +60,8 @@ export interface OpenAssignment {
  * are not sealed.
  */
 export async function assignmentsFor(userId: string, limit = 50): Promise<OpenAssignment[]> {
-  const rows = await sequelize().query<{ id: string; task: string; due_at: Date; meeting_id: string; held_at: Date; complaint_id: string; reference: string; subject: string }>(
-    `SELECT a.id, a.task, a.due_at, a.meeting_id, m.held_at, c.id AS complaint_id, c.reference, c.subject
+  const rows = await sequelize().query<{ id: string; task: string; due_at: Date; version: number; meeting_id: string; held_at: Date; complaint_id: string; reference: string; subject: string }>(
+    `SELECT a.id, a.task, a.due_at, a.version, a.meeting_id, m.held_at, c.id AS complaint_id, c.reference, c.subject
        FROM meeting_assignments a
        JOIN meetings m ON m.id = a.meeting_id
        JOIN complaints c ON c.id = a.complaint_id
@@ -69,6 +75,7 @@ export async function assignmentsFor(userId: string, limit = 50): Promise<OpenAs
     id: r.id,
     task: r.task,
     dueAt: new Date(r.due_at).toISOString(),
+    version: Number(r.version),
     meetingId: r.meeting_id,
     heldAt: new Date(r.held_at).toISOString(),
     complaint: { id: r.complaint_id, reference: r.reference, subject: r.subject },

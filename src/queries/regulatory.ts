@@ -1,4 +1,8 @@
-import { CaseClock, RegulatoryReview, Signature, User } from '../models';
+import { Op, type WhereOptions } from 'sequelize';
+import { sequelize } from '../db';
+import { decodeCursor, encodeCursor } from '../lib/pagination';
+import { z } from '../lib/zod';
+import { CaseClock, Complaint, RegulatoryReview, Signature, User } from '../models';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -79,4 +83,56 @@ export async function caseRegulatory(complaintId: string): Promise<ReviewJson | 
 export async function caseSignatures(complaintId: string): Promise<SignatureJson[]> {
   const rows = await Signature.findAll({ where: { complaintId }, order: [['signedAt', 'DESC'], ['id', 'DESC']] });
   return rows.map(presentSignature);
+}
+
+/** The register's filters (all optional): the decision, where the report stands, the case's receipt between two instants. */
+export interface RegisterFilter {
+  decision?: 'report' | 'no_report' | 'none';
+  /** filed; unfiled: a `report` decision not filed yet; overdue: not filed, not `no_report`, past its deadline. */
+  filing?: 'filed' | 'unfiled' | 'overdue';
+  receivedFrom?: Date;
+  receivedTo?: Date;
+  limit: number;
+  cursor?: string;
+}
+
+const RegisterCursor = z.object({ s: z.string().datetime(), i: z.string().uuid() });
+
+/**
+ * One page of the regulatory register, newest submission first, keyset-paged on (submitted_at, id):
+ * only reviews of cases `visible` says the reader may see (read in batches until the page is full,
+ * so a hidden case never shortens a page nor shows), each with its case.
+ */
+export async function registerPage(filter: RegisterFilter, visible: (c: Complaint) => boolean, now: Date): Promise<{ rows: Array<{ v: RegulatoryReview; c: Complaint }>; nextCursor: string | null }> {
+  const s = sequelize();
+  const and: WhereOptions[] = [];
+  if (filter.decision) and.push({ decision: filter.decision === 'none' ? null : filter.decision });
+  if (filter.filing === 'filed') and.push({ filedAt: { [Op.ne]: null } });
+  if (filter.filing === 'unfiled') and.push({ decision: 'report', filedAt: null });
+  if (filter.filing === 'overdue') and.push({ filedAt: null, reportDueAt: { [Op.lt]: now }, [Op.or]: [{ decision: null }, { decision: 'report' }] });
+  const received = [
+    filter.receivedFrom ? `c.received_at >= ${s.escape(filter.receivedFrom.toISOString())}::timestamptz` : null,
+    filter.receivedTo ? `c.received_at <= ${s.escape(filter.receivedTo.toISOString())}::timestamptz` : null,
+  ].filter(Boolean);
+  if (received.length) and.push({ complaintId: { [Op.in]: s.literal(`(SELECT c.id FROM complaints c WHERE ${received.join(' AND ')})`) } });
+  let after = decodeCursor(filter.cursor, RegisterCursor);
+  const batch = filter.limit + 1;
+  const rows: Array<{ v: RegulatoryReview; c: Complaint }> = [];
+  for (;;) {
+    const page = [...and];
+    if (after) page.push(s.literal(`("RegulatoryReview".submitted_at, "RegulatoryReview".id) < (${s.escape(after.s)}::timestamptz, ${s.escape(after.i)}::uuid)`));
+    const reviews = await RegulatoryReview.findAll({ where: { [Op.and]: page }, order: [['submittedAt', 'DESC'], ['id', 'DESC']], limit: batch });
+    const cases = new Map((await Complaint.findAll({ where: { id: [...new Set(reviews.map((v) => v.complaintId))] } })).map((c) => [c.id, c]));
+    for (const v of reviews) {
+      const c = cases.get(v.complaintId);
+      if (c && visible(c)) rows.push({ v, c });
+    }
+    if (rows.length > filter.limit || reviews.length < batch) break;
+    const last = reviews[reviews.length - 1];
+    after = { s: last.submittedAt.toISOString(), i: last.id };
+  }
+  const more = rows.length > filter.limit;
+  const shown = rows.slice(0, filter.limit);
+  const last = shown[shown.length - 1]?.v;
+  return { rows: shown, nextCursor: more && last ? encodeCursor({ s: last.submittedAt.toISOString(), i: last.id }) : null };
 }

@@ -6,7 +6,8 @@ import { runningClocksDueBefore } from '../../src/queries/clocks';
 import { useTestApp } from '../support/app';
 import { advanceClock, useFixedClock, useTestClock } from '../support/clock';
 import { buildComplaint, buildCustomer, buildUser, signedIn } from '../support/factories';
-import { recordTestFindings } from '../support/procedure';
+import { proposeTestSolution, recordTestFindings, recordTestFollowUp } from '../support/procedure';
+import { issueTestLetter } from '../support/letters';
 
 /**
  * A case's clocks as rows (case_clocks, migration 0011): started at intake in the entry's own
@@ -169,10 +170,13 @@ describe('meeting the clocks', () => {
     for (const to of ['investigation', 'solution', 'review']) {
       advanceClock(H);
       if (to === 'solution') await recordTestFindings(c.id);
+      if (to === 'review') await proposeTestSolution(c.id);
       await move(c.id, { to });
     }
     await move(c.id, { to: 'response' }, director.auth);
     advanceClock(H);
+    // The resolution letter the step needs, told by phone: not a written reply, the 48 hours stay unmet.
+    await issueTestLetter(c.id, 'resolution', { channel: 'phone' });
     const followUp = await move(c.id, { to: 'follow_up' });
     let rows = await clocksOf(c.id);
     expect(rows.resolution).toMatchObject({ metAt: new Date(at(4 * H)), outcome: 'met' });
@@ -181,6 +185,7 @@ describe('meeting the clocks', () => {
     expect(followUp.due.stageAt).toBe('2026-11-09T16:59:59.999Z');
 
     advanceClock(3 * 24 * H);
+    await recordTestFollowUp(c.id);
     const closed = await move(c.id, { to: 'closed' });
     rows = await clocksOf(c.id);
     expect(rows.stage).toMatchObject({ metAt: new Date(at(76 * H)), outcome: 'met' });

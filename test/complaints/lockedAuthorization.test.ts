@@ -8,7 +8,7 @@ import type { AppAbility, SubjectRecord } from '../../src/policies/ability';
 import { useTestApp } from '../support/app';
 import { asActor } from '../support/context';
 import { buildComplaint, buildUser, signedIn } from '../support/factories';
-import { recordTestFindings } from '../support/procedure';
+import { proposeTestSolution, recordTestFindings } from '../support/procedure';
 
 const t = useTestApp();
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -118,10 +118,12 @@ describe('case commands authorize against the row they locked', () => {
     const c = await buildComplaint();
     for (const to of ['investigation', 'solution', 'review', 'response'] as const) {
       if (to === 'solution') await recordTestFindings(c.id);
+      if (to === 'review') await proposeTestSolution(c.id);
       await asActor(() => transitionCase(c.id, undefined, { to, acknowledgedVia: 'phone' }, everything, ZONE));
     }
     const round1 = await asActor(() => recordCustomerAnswer(c.id, undefined, { accepted: false, reason: 'Chưa đồng ý.' }, everything, ZONE));
     expect(round1).toMatchObject({ status: 'solution', round: 2 });
+    await proposeTestSolution(c.id);
     for (const to of ['review', 'response'] as const) await asActor(() => transitionCase(c.id, undefined, { to }, everything, ZONE));
     const round2 = await asActor(() => recordCustomerAnswer(c.id, undefined, { accepted: false, reason: 'Khởi kiện.' }, everything, ZONE));
     expect(round2).toMatchObject({ status: 'disputed', round: 2 });

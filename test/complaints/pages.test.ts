@@ -7,7 +7,8 @@ import { csrfFrom, signedInAgent, useTestApp } from '../support/app';
 import { storedClock } from '../support/clocks';
 import { asActor } from '../support/context';
 import { buildComplaint, buildCustomer, buildUser } from '../support/factories';
-import { recordTestFindings } from '../support/procedure';
+import { proposeTestSolution, recordTestFindings } from '../support/procedure';
+import { issueTestLetter } from '../support/letters';
 
 const t = useTestApp();
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -280,7 +281,11 @@ describe('the intake form', () => {
     expect(page.text).toContain(`Hạn nộp khiếu nại đã kết thúc lúc ${end}`);
     // The decision is asked for on the buttons that leave intake.
     expect(page.text).toContain('name="timeBarredDecision" value="accept"');
-    expect(page.text).toContain('name="timeBarredDecision" value="answer_time_barred"');
+    // Answering it as time-barred waits for the time-barred letter: said, then offered once it is issued.
+    expect(page.text).toContain('Phát hành thư trả lời (hết thời hạn khiếu nại) cho khách hàng.');
+    await issueTestLetter(complaint!.id, 'time_barred');
+    const answered = await agent.get(res.headers.location);
+    expect(answered.text).toContain('name="timeBarredDecision" value="answer_time_barred"');
   });
 });
 
@@ -440,6 +445,7 @@ describe('the case page', () => {
     const actor = { userId: q.id, can: () => true };
     for (const to of ['investigation', 'solution', 'review'] as const) {
       if (to === 'solution') await recordTestFindings(c.id);
+      if (to === 'review') await proposeTestSolution(c.id);
       const fresh = (await Complaint.findByPk(c.id))!;
       await asActor(() => transitionCase(c.id, fresh.version, { to }, actor, ZONE));
     }
@@ -454,6 +460,8 @@ describe('the case page', () => {
     const actor = { userId: quality.user.id, can: () => true };
     for (const to of ['investigation', 'solution', 'review', 'response', 'follow_up'] as const) {
       if (to === 'solution') await recordTestFindings(c.id);
+      if (to === 'review') await proposeTestSolution(c.id);
+      if (to === 'follow_up') await issueTestLetter(c.id, 'resolution');
       const fresh = (await Complaint.findByPk(c.id))!;
       await asActor(() => transitionCase(c.id, fresh.version, { to }, actor, ZONE));
     }
@@ -761,6 +769,7 @@ describe('home page figures', () => {
     const actor = { userId: quality.user.id, can: () => true };
     const move = async (id: string, to: 'investigation' | 'solution' | 'review' | 'on_hold', reason?: string) => {
       if (to === 'solution') await recordTestFindings(id);
+      if (to === 'review') await proposeTestSolution(id);
       const fresh = (await Complaint.findByPk(id))!;
       await asActor(() => transitionCase(id, fresh.version, { to, reason, acknowledgedVia: 'phone' }, actor, ZONE));
     };

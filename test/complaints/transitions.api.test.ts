@@ -2,7 +2,8 @@ import { AuditEvent, Complaint, ComplaintHold, ComplaintStage } from '../../src/
 import { useTestApp } from '../support/app';
 import { loadedClock } from '../support/clocks';
 import { buildComplaint, buildCustomer, signedIn } from '../support/factories';
-import { recordTestFindings } from '../support/procedure';
+import { proposeTestSolution, recordTestFindings, recordTestFollowUp } from '../support/procedure';
+import { issueTestLetter } from '../support/letters';
 
 const t = useTestApp();
 
@@ -57,6 +58,7 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     expect((await Complaint.findByPk(feedback.id))!).toMatchObject({ status: 'intake', firstReplyVia: null });
     // A time-barred complaint answered as time-barred, likewise.
     const late = await buildComplaint({ customerId: noEmail.id, incidentDate: '2025-01-01' });
+    await issueTestLetter(late.id, 'time_barred');
     const answer = await move(auth, late.id, { to: 'closed', acknowledgedVia: 'email', timeBarredDecision: 'answer_time_barred', note: 'Quá hạn.' });
     expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(['acknowledgedVia']);
     // The channel it really went by is accepted; a customer with an address may be acknowledged by email.
@@ -71,6 +73,10 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     expect(c.timeBarred).toBe(true);
     const refused = await move(auth, c.id, { to: 'investigation', acknowledgedVia: 'phone' });
     expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['timeBarredDecision']);
+    // Closing as time-barred needs the note and the time-barred letter issued.
+    const unanswered = await move(auth, c.id, { to: 'closed', acknowledgedVia: 'phone', timeBarredDecision: 'answer_time_barred' });
+    expect(unanswered.body.errors.map((e: { path: string }) => e.path)).toEqual(['note', 'letters']);
+    await issueTestLetter(c.id, 'time_barred');
     const answer = await move(auth, c.id, { to: 'closed', acknowledgedVia: 'phone', timeBarredDecision: 'answer_time_barred' });
     expect(answer.body.errors.map((e: { path: string }) => e.path)).toEqual(['note']);
     const closed = await move(auth, c.id, { to: 'closed', acknowledgedVia: 'phone', timeBarredDecision: 'answer_time_barred', note: 'Đã trả lời khách hàng: khiếu nại quá thời hạn 90 ngày.' });
@@ -120,14 +126,17 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     await recordTestFindings(c.id);
     expect((await move(intake.auth, c.id, { to: 'solution' })).status).toBe(403);
     expect((await move(quality.auth, c.id, { to: 'solution' })).status).toBe(200);
+    await proposeTestSolution(c.id);
     expect((await move(quality.auth, c.id, { to: 'review' })).status).toBe(200);
     expect((await move(quality.auth, c.id, { to: 'response' })).status).toBe(403);
     expect((await move(director.auth, c.id, { to: 'solution' })).body.errors[0].path).toBe('reason');
     expect((await move(director.auth, c.id, { to: 'solution', reason: 'Thiếu biện pháp phòng ngừa.' })).status).toBe(200);
+    await proposeTestSolution(c.id);
     await move(quality.auth, c.id, { to: 'review' });
     expect((await move(director.auth, c.id, { to: 'response' })).status).toBe(200);
     const rejected = await move(quality.auth, c.id, { to: 'solution', reason: 'Khách hàng không đồng ý mức bồi thường.' });
     expect(rejected.body).toMatchObject({ status: 'solution', round: 2, resolvedAt: null });
+    await proposeTestSolution(c.id);
     await move(quality.auth, c.id, { to: 'review' });
     await move(director.auth, c.id, { to: 'response' });
     expect((await move(quality.auth, c.id, { to: 'solution', reason: 'x' })).body.errors[0].path).toBe('round');
@@ -149,9 +158,13 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     const c = await buildComplaint({ customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
     for (const to of ['investigation', 'solution', 'review']) {
       if (to === 'solution') await recordTestFindings(c.id);
+      if (to === 'review') await proposeTestSolution(c.id);
       await move(quality.auth, c.id, { to });
     }
     await move(director.auth, c.id, { to: 'response' });
+    // The customer's acceptance needs the resolution letter issued.
+    expect((await move(quality.auth, c.id, { to: 'follow_up' })).body.errors).toEqual([expect.objectContaining({ path: 'letters' })]);
+    await issueTestLetter(c.id, 'resolution');
     const res = await move(quality.auth, c.id, { to: 'follow_up' });
     expect(res.body).toMatchObject({ status: 'follow_up', resolvedAt: expect.any(String) });
     const local = new Date(new Date(res.body.resolvedAt).getTime() + 7 * 3600_000);
@@ -186,10 +199,13 @@ describe('POST /api/v1/complaints/:id/transitions', () => {
     const c = await buildComplaint({ harm: 'serious_injury', customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
     for (const to of ['investigation', 'solution', 'review']) {
       if (to === 'solution') await recordTestFindings(c.id);
+      if (to === 'review') await proposeTestSolution(c.id);
       await move(quality.auth, c.id, { to });
     }
     await move(director.auth, c.id, { to: 'response' });
+    await issueTestLetter(c.id, 'resolution');
     await move(quality.auth, c.id, { to: 'follow_up' });
+    await recordTestFollowUp(c.id);
     const res = await move(quality.auth, c.id, { to: 'closed' });
     expect(res.status).toBe(409);
     expect(res.body.errors).toEqual([{ path: 'regulatory', message: expect.stringContaining('CEO') }]);
@@ -242,6 +258,7 @@ describe('POST /review and /customer-response', () => {
     const c = await buildComplaint({ customerId: (await buildCustomer({ email: 'k@h.vn' })).id });
     for (const to of ['investigation', 'solution', 'review']) {
       if (to === 'solution') await recordTestFindings(c.id);
+      if (to === 'review') await proposeTestSolution(c.id);
       await move(quality.auth, c.id, { to });
     }
     const review = (body: object, auth = director.auth) => t.request().post(`/api/v1/complaints/${c.id}/review`).set(auth).send(body);
@@ -249,10 +266,12 @@ describe('POST /review and /customer-response', () => {
     expect((await review({ approved: false })).body.errors[0].path).toBe('comment');
     expect((await review({ approved: true }, quality.auth)).status).toBe(403);
     expect((await review({ approved: false, comment: 'Bổ sung biện pháp phòng ngừa.' })).body).toMatchObject({ status: 'solution', round: 1 });
+    await proposeTestSolution(c.id);
     await move(quality.auth, c.id, { to: 'review' });
     expect((await review({ approved: true, comment: 'Đồng ý.' })).body.status).toBe('response');
     expect((await answer({ accepted: false })).status).toBe(400);
     expect((await answer({ accepted: false, reason: 'Không đồng ý.' }, head.auth)).body).toMatchObject({ status: 'solution', round: 2 });
+    await proposeTestSolution(c.id);
     await move(quality.auth, c.id, { to: 'review' });
     await review({ approved: true });
     expect((await answer({ accepted: false, reason: 'Vẫn không đồng ý, sẽ khởi kiện.' })).body).toMatchObject({ status: 'disputed', round: 2 });

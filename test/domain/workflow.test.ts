@@ -54,7 +54,7 @@ describe('checkTransition', () => {
   });
 
   it('keeps a serious-harm case open until a decision is signed, and any case while a review is open', () => {
-    const closing = { status: 'follow_up' as const };
+    const closing = { status: 'follow_up' as const, followUpRecorded: true };
     expect(checkTransition(facts({ ...closing, regulatoryReviewRequired: true }), { to: 'closed' }).ok).toBe(false);
     expect(checkTransition(facts({ ...closing, regulatoryReviewRequired: true, regulatoryDecided: true }), { to: 'closed' }).ok).toBe(true);
     expect(checkTransition(facts({ ...closing, regulatoryReviewOpen: true }), { to: 'closed' }).ok).toBe(false);
@@ -72,9 +72,12 @@ describe('checkTransition', () => {
     // A reason, a note, the acknowledgment channel or the time-barred decision come with the request: no blocker.
     const barred = facts({ timeBarred: true, customerHasEmail: false });
     expect(blockers(barred, edgeTo(barred, 'investigation'))).toEqual([]);
-    expect(blockers(barred, edgeTo(barred, 'closed'))).toEqual([]);
+    // The time-barred letter is a record of its own: until it is issued, it blocks the answer.
+    expect(blockers(barred, edgeTo(barred, 'closed')).map((m) => m.path)).toEqual(['letters']);
+    const answered = { ...barred, issuedLetters: [{ kind: 'time_barred' as const, round: 1 }] };
+    expect(blockers(answered, edgeTo(answered, 'closed'))).toEqual([]);
     // A signed regulatory decision and the round do not.
-    const closing = facts({ status: 'follow_up', regulatoryReviewRequired: true });
+    const closing = facts({ status: 'follow_up', regulatoryReviewRequired: true, followUpRecorded: true });
     expect(blockers(closing, edgeTo(closing, 'closed')).map((m) => m.path)).toEqual(['regulatory']);
     expect(blockers({ ...closing, regulatoryDecided: true }, edgeTo(closing, 'closed'))).toEqual([]);
     const response = facts({ status: 'response' });
@@ -92,13 +95,14 @@ describe('checkTransition', () => {
       guards: { proposedSolution: (f) => (f.solutionRecorded ? [] : [{ path: 'solution', message: 'Record the solution.' }]), notByProposer: () => [] },
       abilities: [],
     };
-    const withSolution = defineProcedure<CaseFacts & { solutionRecorded: boolean }>([...CAPABILITIES, solution]);
+    const others = CAPABILITIES.filter((c) => c.name !== 'solution & review');
+    const withSolution = defineProcedure<CaseFacts & { solutionRecorded: boolean }>([...others, solution]);
     const before = EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.requires.length;
     expect(withSolution.check({ ...facts({ status: 'solution' }), solutionRecorded: false }, { to: 'review' }).ok).toBe(false);
     expect(withSolution.check({ ...facts({ status: 'solution' }), solutionRecorded: true }, { to: 'review' }).ok).toBe(true);
     expect(EDGES.find((e) => e.from === 'solution' && e.to === 'review')!.requires.length).toBe(before);
-    expect(checkTransition(facts({ status: 'solution' }), { to: 'review' }).ok).toBe(true);
+    expect(checkTransition(facts({ status: 'solution', proposal: { id: 'p1', proposedBy: 'u1', returned: false, reviewed: false } }), { to: 'review' }).ok).toBe(true);
     const stray: Capability<object> = { name: 'solution & review', issue: 10, facts: () => ({}), guards: { closedToIntake: () => [] } as Capability<object>['guards'], abilities: [] };
-    expect(() => defineProcedure([...CAPABILITIES, stray])).toThrow('No edge');
+    expect(() => defineProcedure([...others, stray])).toThrow('No edge');
   });
 });

@@ -7,7 +7,9 @@ import { bigJpeg, listeningApp, leftoverSpoolFiles, multipart } from './helpers'
 /**
  * The embedded database has one connection for everybody. Uploads spool to disk and store their
  * chunks one short statement at a time, so while 8 large uploads run, another user's requests
- * still take their turn within a couple of seconds.
+ * still take their turn: they are answered — and seen answered — while every upload is still in
+ * progress. The test records the order of events, never a duration (the project's tests do not
+ * fail on timing); how long those requests waited is `npm run bench -- evidence`'s figure.
  */
 const t = useTestApp({ MAX_UPLOAD_MB: '25' });
 const UPLOADS = 8;
@@ -27,35 +29,47 @@ function send(method: string, path: string, headers: Record<string, string>, bod
 }
 
 describe('8 concurrent 20 MB uploads on the embedded database', () => {
-  it('all store, while another user\'s requests each answer within ~2 s', async () => {
+  it('all store, while another user\'s requests are answered in between, before any upload is', async () => {
     const quality = await signedIn(['quality']);
     const reader = await signedIn(['cs_director']);
     const c = await buildComplaint({}, quality.user);
     const bodies = Array.from({ length: UPLOADS }, (_, i) => multipart([{ name: 'description', value: `Video ${i}` }, { name: 'file', file: { filename: `cam-${i}.jpg`, content: bigJpeg(SIZE, i + 1) } }]));
 
+    // The order things happened in: each upload sent and answered, each of the other user's requests sent and answered.
+    const events: string[] = [];
     let uploading = true;
-    const latencies: number[] = [];
     const other = (async () => {
-      while (uploading) {
-        const started = Date.now();
+      for (let n = 0; uploading; n++) {
+        events.push(`other-sent:${n}`);
         const res = await send('GET', `/api/v1/complaints/${c.id}`, { Authorization: reader.auth.Authorization });
         expect(res.status).toBe(200);
-        latencies.push(Date.now() - started);
+        events.push(`other-answered:${n}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
-    const started = Date.now();
-    const results = await Promise.all(bodies.map((b) => send('POST', `/api/v1/complaints/${c.id}/evidence`, { Authorization: quality.auth.Authorization, 'Content-Type': b.contentType }, b.body)));
-    const elapsed = Date.now() - started;
+    const results = await Promise.all(
+      bodies.map((b, i) => {
+        events.push(`upload-sent:${i}`);
+        return send('POST', `/api/v1/complaints/${c.id}/evidence`, { Authorization: quality.auth.Authorization, 'Content-Type': b.contentType }, b.body).then((r) => {
+          events.push(`upload-answered:${i}`);
+          return r;
+        });
+      }),
+    );
     uploading = false;
     await other;
 
     expect(results.map((r) => r.status)).toEqual(Array(UPLOADS).fill(201));
     expect(new Set(results.map((r) => JSON.parse(r.body).sha256)).size).toBe(UPLOADS);
-    expect(latencies.length).toBeGreaterThan(3);
-    const worst = Math.max(...latencies);
-    // Generous: a request waits behind at most one chunk statement of each upload, not behind whole files.
-    expect({ worst: worst < 3000, elapsed }).toEqual({ worst: true, elapsed });
+    // Between the last upload sent and the first upload answered (all 8 in progress), the other
+    // user's requests were sent and answered, several of them: they took turns with the chunks,
+    // not behind whole files.
+    const lastSent = events.map((e) => e.startsWith('upload-sent:')).lastIndexOf(true);
+    const firstAnswered = events.findIndex((e) => e.startsWith('upload-answered:'));
+    expect(lastSent).toBeLessThan(firstAnswered);
+    const during = events.slice(lastSent, firstAnswered);
+    const answeredDuring = during.filter((e) => e.startsWith('other-answered:') && during.includes(`other-sent:${e.split(':')[1]}`));
+    expect(answeredDuring.length).toBeGreaterThanOrEqual(3);
     expect(leftoverSpoolFiles()).toEqual([]);
     const detail = JSON.parse((await send('GET', `/api/v1/complaints/${c.id}`, { Authorization: reader.auth.Authorization })).body);
     expect(detail.evidence).toHaveLength(UPLOADS);
@@ -70,6 +84,6 @@ describe('8 concurrent 20 MB uploads on the embedded database', () => {
     });
     expect(bytes.length).toBe(SIZE);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(one.sha256);
-    console.log(`evidence concurrency: ${UPLOADS} × ${SIZE / 1048576} MB in ${elapsed} ms; other requests: ${latencies.length}, worst ${worst} ms, median ${latencies.sort((a, b) => a - b)[latencies.length >> 1]} ms`);
+    console.log(`evidence concurrency: ${UPLOADS} × ${SIZE / 1048576} MB; the other user's requests answered while all uploads were in progress: ${answeredDuring.length}`);
   }, 180_000);
 });

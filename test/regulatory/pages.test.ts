@@ -82,15 +82,20 @@ describe('the regulatory panel on the case page', () => {
     expect(seen).not.toContain('data-testid="regulatory-submit"');
   });
 
-  it('says why a submission is refused: no summary, or an unflagged case without the harm box', async () => {
+  it('says why a submission is refused beside the field, the typed values kept: no summary, or an unflagged case without the harm box', async () => {
     const { agent } = await signedInAgent(t.app, ['quality']);
     const c = await buildComplaint();
     const page = await casePage(agent, c.id);
-    const res = await agent.post(`/complaints/${c.id}/regulatory/submit`).type('form').send({ _csrf: csrfFrom(page), summary: SUMMARY });
-    expect(res.status).toBe(303);
-    expect(await casePage(agent, c.id)).toContain('hãy đánh dấu có khả năng gây tổn hại nghiêm trọng');
-    await agent.post(`/complaints/${c.id}/regulatory/submit`).type('form').send({ _csrf: csrfFrom(page), summary: ' ', potentialSeriousHarm: 'true' });
-    expect(await casePage(agent, c.id)).toContain('Cần nêu tóm tắt.');
+    const res = await agent.post(`/complaints/${c.id}/regulatory/submit`).query({ lang: 'vi' }).type('form').send({ _csrf: csrfFrom(page), summary: SUMMARY, reportCategory: 'public_health_threat' });
+    expect(res.status).toBe(409);
+    const refused = decoded(res.text);
+    expect(refused).toMatch(/aria-invalid="true"> Có khả năng gây tổn hại nghiêm trọng<\/label>\s*<small class="field-error">[^<]*hãy đánh dấu có khả năng gây tổn hại nghiêm trọng/);
+    expect(refused).toContain(`>${SUMMARY}</textarea>`);
+    expect(refused).toContain('<option value="public_health_threat" selected>');
+    const blank = await agent.post(`/complaints/${c.id}/regulatory/submit`).query({ lang: 'vi' }).type('form').send({ _csrf: csrfFrom(page), summary: ' ', potentialSeriousHarm: 'true' });
+    expect(blank.status).toBe(400);
+    expect(decoded(blank.text)).toMatch(/<small class="field-error">Cần nêu tóm tắt.<\/small>/);
+    expect(blank.text).toMatch(/data-testid="regulatory-potential-harm" checked/);
     await agent.post(`/complaints/${c.id}/regulatory/submit`).type('form').send({ _csrf: csrfFrom(page), summary: SUMMARY, potentialSeriousHarm: 'true', reportCategory: 'public_health_threat' });
     const review = await RegulatoryReview.findOne({ where: { complaintId: c.id }, rejectOnEmpty: true });
     expect(review).toMatchObject({ potentialSeriousHarm: true, reportCategory: 'public_health_threat' });
@@ -206,9 +211,14 @@ describe('the filing form', () => {
     const { agent } = await signedInAgent(t.app, ['admin_officer']);
     const page = await casePage(agent, c.id);
     expect(page).toContain('data-testid="regulatory-file"');
-    const future = await agent.post(`/complaints/${c.id}/regulatory/file`).type('form').send({ _csrf: csrfFrom(page), authority: 'Sở Y tế', submittedAt: localAgo(-120), referenceNo: 'BC-1' });
-    expect(future.status).toBe(303);
-    expect(await casePage(agent, c.id)).toContain('Thời điểm nộp không được ở tương lai.');
+    const inFuture = localAgo(-120);
+    const future = await agent.post(`/complaints/${c.id}/regulatory/file`).query({ lang: 'vi' }).type('form').send({ _csrf: csrfFrom(page), authority: 'Sở Y tế', submittedAt: inFuture, referenceNo: 'BC-1' });
+    expect(future.status).toBe(400);
+    const refused = decoded(future.text);
+    expect(refused).toMatch(/name="submittedAt" value="[^"]+" required aria-invalid="true">\s*<small class="field-error">Thời điểm nộp không được ở tương lai.</);
+    expect(refused).toContain(`value="${inFuture}"`);
+    expect(refused).toContain('value="Sở Y tế"');
+    expect(refused).toContain('value="BC-1"');
     const at = localAgo(30);
     const res = await agent.post(`/complaints/${c.id}/regulatory/file`).type('form').send({ _csrf: csrfFrom(page), authority: 'Sở Y tế TP.HCM', submittedAt: at, referenceNo: 'BC-2026-0042' });
     expect(res.status).toBe(303);

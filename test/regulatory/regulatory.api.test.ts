@@ -7,7 +7,7 @@ import { endOfCalendarDays } from '../../src/domain/calendar';
 import { AuditEvent, CaseClock, RegulatoryReview, Signature, type Complaint } from '../../src/models';
 import { useTestApp } from '../support/app';
 import { buildComplaint, signedIn, TEST_PASSWORD } from '../support/factories';
-import { moveTestCase } from '../support/procedure';
+import { moveTestCase, recordTestFollowUp } from '../support/procedure';
 
 const t = useTestApp();
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -206,6 +206,7 @@ describe('in the database and the procedure', () => {
     const c = await submitted();
     const atFollowUp = await moveTestCase(c, ['investigation', 'solution', 'review', 'response', 'follow_up'], { note: 'Đã đổi máy cho khách.' });
     expect(atFollowUp.status).toBe('follow_up');
+    await recordTestFollowUp(c.id);
     const closeAt = async () => {
       const v = (await t.request().get(`/api/v1/complaints/${c.id}`).set(quality.auth)).body.version;
       return t.request().post(`/api/v1/complaints/${c.id}/transitions`).set(quality.auth).send({ to: 'closed', note: 'Kết thúc.', version: v });

@@ -17,5 +17,9 @@ export const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   noEvidenceReason: null,
   findings: null,
   reportUnfiled: false,
+  actionCounts: { containmentOrCorrective: 0, unfinished: 0 },
+  proposal: null,
+  followUpRecorded: false,
+  issuedLetters: [],
   ...over,
 });

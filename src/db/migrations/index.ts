@@ -15,6 +15,9 @@ import * as m0013 from './0013-evidence';
 import * as m0014 from './0014-findings';
 import * as m0015 from './0015-meetings';
 import * as m0016 from './0016-regulatory';
+import * as m0017 from './0017-solutions';
+import * as m0018 from './0018-actions';
+import * as m0019 from './0019-letters';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -34,4 +37,7 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0014-findings', up: m0014.up },
   { name: '0015-meetings', up: m0015.up },
   { name: '0016-regulatory', up: m0016.up },
+  { name: '0017-solutions', up: m0017.up },
+  { name: '0018-actions', up: m0018.up },
+  { name: '0019-letters', up: m0019.up },
 ];

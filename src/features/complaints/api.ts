@@ -85,6 +85,8 @@ export function complaintsApi(config: Config): Router {
       meetings: detail.meetings,
       // The responsible person and the disciplinary measure only for the roles that may read them.
       findings: (detail.findings as object[]).map((f) => redactFields('Finding', f, req.ability)),
+      solutions: detail.solutions,
+      followUps: detail.followUps,
       actions: detail.actions,
       letters: detail.letters,
       regulatory: detail.regulatory,

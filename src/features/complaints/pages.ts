@@ -25,7 +25,12 @@ import { clocksOf, presentComplaint } from '../../presenters/complaints';
 import { evidencePanel, type EvidenceJson } from '../../presenters/evidence';
 import { findingsPanel } from '../../presenters/findings';
 import { meetingsPanel, type MeetingJson } from '../../presenters/meetings';
+import { lettersPanel, type LetterJson } from '../../presenters/letters';
+import { LETTER_KINDS } from '../../models/Letter';
 import { regulatoryPanel } from '../../presenters/regulatory';
+import { solutionPanel, type FollowUpJson, type SolutionJson } from '../../presenters/solutions';
+import { actionsPanelFor, type ActionJson } from '../../presenters/actions';
+import { linkCandidatesFor } from '../../queries/actions';
 import { mayReadReportForm } from '../../policies/regulatoryReaders';
 import { defaultCategory } from '../../domain/regulatory';
 import type { ReviewJson, SignatureJson } from '../../queries/regulatory';
@@ -165,7 +170,7 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
     recurrence,
     assigneeName: complaint.assigneeId ? people.get(complaint.assigneeId) ?? null : null,
     createdByName: complaint.createdBy ? people.get(complaint.createdBy) ?? null : null,
-    transitions: transitionView(transitionForms(edges, detail.facts, t), extra),
+    transitions: transitionView(transitionForms(edges, detail.facts, t, req.user!.id), extra),
     options: OPTIONS,
     showFirstReply: canUpdate && !c.firstRepliedAt,
     firstReply: {
@@ -192,12 +197,34 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
       (detail.findings as object[]).map((f) => redactFields('Finding', f, req.ability)),
       { complaintId: complaint.id, canRecord: findingsRecordable(complaint) && allowed(req, 'create', 'Finding') },
     ),
+    // The solution & review and follow-up capabilities' part (src/procedure/solutions.ts, followUp.ts): the versions and this reader's forms.
+    solution: solutionPanel(detail.solutions as SolutionJson[], detail.followUps as FollowUpJson[], {
+      complaintId: complaint.id,
+      status: complaint.status,
+      version: complaint.version,
+      canPropose: allowed(req, 'create', 'Solution'),
+      canReview: can(req, 'review', complaint),
+      canFollowUp: allowed(req, 'create', 'FollowUp'),
+      userId: req.user!.id,
+      channels: contactChannelsFor(detail.facts.customerHasEmail),
+      nowLocal: nowLocal(res.locals.timezone as string),
+    }),
     // The meetings capability's part (src/procedure/meetings.ts): prominent while a case that needs a meeting has none.
     meetings: meetingsPanel(detail.meetings as unknown as MeetingJson[], {
       complaintId: complaint.id,
       required: complaint.meetingRequired,
       canCreate: complaint.status !== 'archived' && allowed(req, 'create', 'Meeting'),
       canApprove: complaint.status !== 'archived' && allowed(req, 'approve', 'Meeting'),
+      mayUpdateTask: (a) => complaint.status !== 'archived' && allowed(req, 'update', 'MeetingAssignment', { assigneeId: a.assignee.id }),
+    }),
+    // The corrective actions capability's part (src/procedure/actions.ts): each action with the other complaints it answers, the candidates to link, this reader's forms.
+    correctiveActions: actionsPanelFor(req.ability, complaint, detail.actions as ActionJson[], await linkCandidatesFor(req.ability, complaint)),
+    // The letters capability's part (src/procedure/letters.ts): the issued letters with their delivery, and the kinds this reader may issue.
+    letters: lettersPanel(detail.letters as LetterJson[], {
+      complaintId: complaint.id,
+      archived: complaint.status === 'archived',
+      customerHasEmail: detail.facts.customerHasEmail,
+      kinds: LETTER_KINDS.filter((kind) => allowed(req, 'create', 'Letter', { kind, complaintId: complaint.id })),
     }),
     // The regulatory review capability's part (src/procedure/regulatory.ts): the review, its signatures and this reader's form.
     regulatory: regulatoryPanel(detail.regulatory as ReviewJson | null, detail.signatures as SignatureJson[], {

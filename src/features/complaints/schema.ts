@@ -5,10 +5,13 @@ import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
 import { documentRoute } from '../../http/openapi';
 import { CreateCustomerBody, CustomerSchema } from '../../http/schemas/customers';
+import { ActionSchema } from '../../http/schemas/actions';
 import { EvidenceSchema } from '../../http/schemas/evidence';
 import { FindingSchema } from '../../http/schemas/findings';
 import { MeetingSchema } from '../../http/schemas/meetings';
+import { LetterSchema } from '../../http/schemas/letters';
 import { RegulatoryReviewSchema, SignatureSchema } from '../../http/schemas/regulatory';
+import { FollowUpSchema, SolutionSchema } from '../../http/schemas/solutions';
 
 const ref = z.string().trim().max(100).nullable().optional();
 const instant = z.string().datetime({ offset: true });
@@ -186,8 +189,10 @@ export const CaseSchema = ComplaintSchema.extend({
   evidence: z.array(EvidenceSchema).openapi({ description: 'Every piece, withdrawn ones included, in upload order' }),
   meetings: z.array(MeetingSchema).openapi({ description: 'Every meeting, newest first, with its assignments; a correction names what it `supersedes`' }),
   findings: z.array(FindingSchema).openapi({ description: 'Every version, newest first; the current one has `current: true`' }),
-  actions: z.array(z.unknown()),
-  letters: z.array(z.unknown()),
+  solutions: z.array(SolutionSchema).openapi({ description: 'Every proposed solution, newest first, each with its review' }),
+  followUps: z.array(FollowUpSchema).openapi({ description: 'Every follow-up outcome, newest first' }),
+  actions: z.array(ActionSchema).openapi({ description: 'Every action the case answers (its own and those linked to it), oldest first, each with `overdue` and every complaint it answers' }),
+  letters: z.array(LetterSchema).openapi({ description: 'Every letter issued to the customer, newest first, with its delivery' }),
   regulatory: RegulatoryReviewSchema.nullable().openapi({ description: "The case's current regulatory review with its decision and filing, or null" }),
   signatures: z.array(SignatureSchema).openapi({ description: 'Every signature, newest first; a later decision names what it `supersedes`' }),
 }).openapi('Case');

@@ -92,13 +92,14 @@ export interface TransitionForm {
  * and the button is withheld while a requirement only other records can meet is unmet — the very
  * guards the transition command runs. Only the wording and the order are decided here.
  */
-export function transitionForms(edges: Edge[], facts: CaseFacts, t: Translate): TransitionForm[] {
+/** `actorId`: the reader, for the guards that look at who acts ("never by the proposer"). */
+export function transitionForms(edges: Edge[], facts: CaseFacts, t: Translate, actorId?: string): TransitionForm[] {
   const seen = new Set<Stage>();
   const forms: TransitionForm[] = [];
   for (const e of edges) {
     if (seen.has(e.to)) continue;
     seen.add(e.to);
-    const o = offer(facts, e);
+    const o = offer(facts, e, actorId);
     const decision = o.fields.timeBarredDecision === 'required' ? o.values.timeBarredDecision : undefined;
     forms.push({
       to: e.to,

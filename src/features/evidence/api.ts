@@ -2,11 +2,12 @@ import { subject } from '@casl/ability';
 import { Router, type Request, type Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import type { Config } from '../../config';
-import { addEvidence, withdrawEvidence, type EvidenceActor } from '../../commands/evidence';
+import { addEvidence, withdrawEvidence, type EvidenceActor, type InTransaction } from '../../commands/evidence';
 import { byteRange, contentDisposition, contentTypeOf, extensionOf, servedFilename, servedInline } from '../../domain/evidence';
 import { AppError, fieldError, notFound, validationFailed } from '../../lib/errors';
 import { readsCase, visibleCase } from '../../http/cases';
 import { idParam } from '../../lib/http';
+import { claimKey, idempotencyClaim, idempotencyKey, recordOutcome, storedOutcome, type Outcome } from '../../lib/idempotency';
 import { logger } from '../../lib/logger';
 import { parse } from '../../lib/validate';
 import type { Lang } from '../../lib/i18n';
@@ -30,7 +31,14 @@ export function evidenceActor(req: Request): EvidenceActor {
 }
 
 /** Checks what arrived and records it: 400 without a file or with an empty one or bad fields, then the command's answers. */
-export async function storeUpload(complaintId: string, upload: ReceivedUpload, req: Request, lang: Lang = 'en', zoneInstant?: (v: string | undefined) => string | undefined): Promise<Evidence> {
+export async function storeUpload(
+  complaintId: string,
+  upload: ReceivedUpload,
+  req: Request,
+  lang: Lang = 'en',
+  zoneInstant?: (v: string | undefined) => string | undefined,
+  within?: InTransaction,
+): Promise<Evidence> {
   const { file, fields } = upload;
   if (!file) throw validationFailed([fieldError('file', 'evidence.errors.fileRequired')], 'Send the evidence file in the multipart part named `file`.');
   if (file.size === 0) throw validationFailed([fieldError('file', 'evidence.errors.fileEmpty')], 'The file is empty (0 bytes).');
@@ -45,7 +53,32 @@ export async function storeUpload(complaintId: string, upload: ReceivedUpload, r
     { description: input.description, sourceDepartment: input.sourceDepartment ?? null, collectedAt: input.collectedAt ? new Date(input.collectedAt) : null, filename: file.filename },
     file,
     evidenceActor(req),
+    undefined,
+    within,
   );
+}
+
+/** A retry's first answer, found in the upload's transaction (which it rolls back: nothing is stored twice). */
+class Replayed extends Error {
+  constructor(readonly outcome: Outcome) {
+    super('replayed');
+  }
+}
+
+/**
+ * What an upload's `Idempotency-Key` covers: the file's SHA-256, size and name and the form's
+ * fields — never the bytes themselves (the hash stands for them).
+ */
+const uploadFingerprint = (upload: ReceivedUpload) => ({
+  file: upload.file ? { sha256: upload.file.sha256, size: upload.file.size, filename: upload.file.filename ?? null } : null,
+  fields: Object.fromEntries(['description', 'sourceDepartment', 'collectedAt'].map((f) => [f, upload.fields[f] ?? null])),
+});
+
+function sendOutcome(res: Response, outcome: Outcome): void {
+  const body = outcome.body as { id?: string };
+  if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  if (body?.id) res.location(contentUrl(body.id));
+  res.status(outcome.status).json(outcome.body);
 }
 
 /** Streams a stored file; a client that goes away mid-file just ends the read (no error is reported). */
@@ -84,10 +117,32 @@ export function evidenceApi(config: Config): Router {
     // Refused before a byte of the body is read: who may upload at all (403), which case (404).
     authorize(req, 'create', 'Evidence');
     const complaint = await visibleCase(req, idParam(req));
+    const key = idempotencyKey(req);
     const upload = await receiveUpload(req, config.maxUploadBytes);
     try {
-      const evidence = await storeUpload(complaint.id, upload, req);
-      res.status(201).location(contentUrl(evidence.id)).json(presentUpload(evidence));
+      if (key === undefined) {
+        const evidence = await storeUpload(complaint.id, upload, req);
+        res.status(201).location(contentUrl(evidence.id)).json(presentUpload(evidence));
+        return;
+      }
+      // A retry of a stored upload is answered before its bytes are staged again; a concurrent first
+      // try is found when the key is claimed in the upload's transaction (which then stores nothing).
+      const claim = idempotencyClaim(req, key, uploadFingerprint(upload));
+      const stored = await storedOutcome(claim);
+      if (stored) return sendOutcome(res, stored);
+      try {
+        const evidence = await storeUpload(complaint.id, upload, req, 'en', undefined, {
+          before: async () => {
+            const previous = await claimKey(claim);
+            if (previous) throw new Replayed(previous);
+          },
+          after: (e) => recordOutcome(claim, 201, presentUpload(e)),
+        });
+        sendOutcome(res, { status: 201, body: presentUpload(evidence), replayed: false });
+      } catch (err) {
+        if (err instanceof Replayed) return sendOutcome(res, err.outcome);
+        throw err;
+      }
     } finally {
       await upload.file?.cleanup();
     }

@@ -20,7 +20,7 @@ const IdParams = z.object({ id: z.string().uuid() });
 registry.registerPath({
   method: 'post',
   path: '/api/v1/complaints/{id}/evidence',
-  summary: 'Upload a piece of evidence (multipart). Streamed; stored by SHA-256; the type is detected from the bytes.',
+  summary: 'Upload a piece of evidence (multipart). Streamed; stored by SHA-256; the type is detected from the bytes. With an `Idempotency-Key` header a retry gets the first answer (201, the same id, `Idempotent-Replayed: true`) and stores nothing; the same key with another file (by SHA-256) or other fields is 409.',
   tags: ['Evidence'],
   security: [{ bearerAuth: [] }],
   request: {

@@ -2,20 +2,20 @@ import { subject } from '@casl/ability';
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
-import { approveMeeting, createMeeting, type MeetingsActor } from '../../commands/meetings';
+import { approveMeeting, createMeeting, setAssignmentStatus, type MeetingsActor } from '../../commands/meetings';
 import { notFound } from '../../lib/errors';
 import { readsCase } from '../../http/cases';
 import { idParam } from '../../lib/http';
 import { translator } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
-import { Complaint, Meeting } from '../../models';
+import { Complaint, Meeting, type MeetingAssignment } from '../../models';
 import { minutesPdf } from '../../pdf/minutes';
 import type { SubjectRecord } from '../../policies/ability';
 import { authorize } from '../../policies/authorize';
-import { organisationName, presentOneMeeting } from '../../queries/meetings';
-import { ApproveMeetingBody, CreateMeetingBody } from './schema';
+import { organisationName, presentOneAssignment, presentOneMeeting } from '../../queries/meetings';
+import { ApproveMeetingBody, AssignmentStatusBody, CreateMeetingBody } from './schema';
 
-const plain = (r: Complaint | Meeting) => r.get({ plain: true }) as SubjectRecord;
+const plain = (r: Complaint | Meeting | MeetingAssignment) => r.get({ plain: true }) as SubjectRecord;
 
 /** The signed-in user as the meetings command sees them, asked about the rows it locked. */
 export function meetingsActor(req: Request): MeetingsActor {
@@ -24,6 +24,7 @@ export function meetingsActor(req: Request): MeetingsActor {
     reads: (c) => readsCase(req, c),
     mayCreate: (c) => req.ability.can('create', subject('Meeting', { complaintId: c.id } as SubjectRecord)),
     mayApprove: (m) => req.ability.can('approve', subject('Meeting', plain(m))),
+    mayUpdateAssignment: (a) => req.ability.can('update', subject('MeetingAssignment', plain(a))),
   };
 }
 
@@ -47,6 +48,14 @@ export function meetingsApi(config: Config): Router {
     const id = idParam(req);
     const { version } = parse(ApproveMeetingBody, req.body);
     res.json(await presentOneMeeting(await approveMeeting(id, version, meetingsActor(req))));
+  });
+
+  r.post('/meeting-assignments/:id/status', async (req, res) => {
+    // Anyone who may be given a task passes here; whether this task is theirs is asked on the locked row.
+    authorize(req, 'update', 'MeetingAssignment');
+    const id = idParam(req);
+    const body = parse(AssignmentStatusBody, req.body);
+    res.json(await presentOneAssignment(await setAssignmentStatus(id, body, meetingsActor(req))));
   });
 
   // The minutes as a Vietnamese PDF. The session cookie is accepted here as on every API route, so

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
-import { approveMeeting, createMeeting } from '../../commands/meetings';
+import { approveMeeting, createMeeting, setAssignmentStatus } from '../../commands/meetings';
 import { requireSignIn } from '../../http/auth';
 import { visibleCase } from '../../http/cases';
 import { field, versionField } from '../../http/forms';
@@ -8,11 +8,11 @@ import { formErrors, setFlash } from '../../http/pageLocals';
 import { AppError, notFound, type FieldError } from '../../lib/errors';
 import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
-import { Complaint, Meeting, User } from '../../models';
+import { Complaint, Meeting, MeetingAssignment, User } from '../../models';
 import { authorize } from '../../policies/authorize';
 import { presentOneMeeting } from '../../queries/meetings';
 import { meetingsActor } from './api';
-import { ApproveMeetingBody, CreateMeetingBody } from './schema';
+import { ApproveMeetingBody, AssignmentStatusBody, CreateMeetingBody } from './schema';
 
 type Form = Record<string, unknown>;
 
@@ -203,6 +203,13 @@ function approveFlash(err: AppError): string {
   return 'meetings.flash.failed';
 }
 
+/** What a refused change of a task's status says where the form was. */
+function taskFlash(err: AppError): string {
+  if (err.code === 'immutable_record') return 'meetings.flash.sealed';
+  if (err.status === 409) return 'meetings.flash.task_conflict';
+  return 'meetings.flash.task_failed';
+}
+
 /** /complaints/:id/meetings/new — the form that records a meeting (or corrects approved minutes); /meetings/:id/approve from the case page. */
 export function meetingsPages(): Router {
   const r = Router();
@@ -262,6 +269,24 @@ export function meetingsPages(): Router {
       setFlash(res, approveFlash(err));
     }
     res.redirect(303, `/complaints/${meeting.complaintId}#meeting-${meeting.id}`);
+  });
+
+  // "Done" (or "open again") on the home page's task list and the case page's meetings panel; back to where it was pressed.
+  r.post('/meeting-assignments/:id/status', requireSignIn, async (req, res) => {
+    authorize(req, 'update', 'MeetingAssignment');
+    const task = await MeetingAssignment.findByPk(idParam(req), { attributes: ['id', 'meetingId', 'complaintId'] });
+    if (!task) throw notFound('MeetingAssignment');
+    const form = req.body as Form;
+    try {
+      const body = parse(AssignmentStatusBody, { status: field(form, 'status'), version: versionField(form) }, req.lang);
+      const done = await setAssignmentStatus(task.id, body, meetingsActor(req));
+      setFlash(res, done.status === 'done' ? 'meetings.flash.task_done' : 'meetings.flash.task_reopened');
+    } catch (err) {
+      // 404 for a case this reader cannot see, 403: the error page; the rest said where the button was.
+      if (!(err instanceof AppError) || err.status === 403 || err.status === 404 || err.status >= 500) throw err;
+      setFlash(res, taskFlash(err));
+    }
+    res.redirect(303, field(form, 'back') === 'home' ? '/#tasks-h' : `/complaints/${task.complaintId}#meeting-${task.meetingId}`);
   });
 
   return r;

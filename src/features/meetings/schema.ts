@@ -1,5 +1,5 @@
 import { documentRoute } from '../../http/openapi';
-import { MeetingSchema } from '../../http/schemas/meetings';
+import { MeetingAssignmentSchema, MeetingSchema } from '../../http/schemas/meetings';
 import { z } from '../../lib/zod';
 
 const instant = z.string().datetime({ offset: true });
@@ -34,7 +34,27 @@ export const CreateMeetingBody = z
 
 export const ApproveMeetingBody = z.object({ version: z.number().int().nonnegative() }).strict().openapi('ApproveMeeting');
 
+/** A task's progress: `done`, or `open` again; `version` (optional) refuses a stale form with 409. */
+export const AssignmentStatusBody = z
+  .object({
+    status: z.enum(['open', 'done']).openapi({ description: 'done: the task is finished (it leaves the assignee\'s task list); open: not finished after all' }),
+    version: z.number().int().nonnegative().optional().openapi({ description: 'The task\'s version as last read; another one is 409' }),
+  })
+  .strict()
+  .openapi('MeetingAssignmentStatus');
+
 const IdParams = z.object({ id: z.string().uuid() });
+
+documentRoute({
+  method: 'post',
+  path: '/api/v1/meeting-assignments/{id}/status',
+  summary: "Mark a meeting's task done (or open again): its assignee, quality or cs_director; allowed after the minutes are approved (the task's progress is not part of the minutes)",
+  tags: ['Meetings'],
+  params: IdParams,
+  body: AssignmentStatusBody,
+  response: { status: 200, schema: MeetingAssignmentSchema },
+  problems: [403, 404, 409],
+});
 
 documentRoute({
   method: 'post',

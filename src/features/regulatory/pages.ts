@@ -4,12 +4,13 @@ import type { Config } from '../../config';
 import { decideRegulatoryReview, fileRegulatoryReport, submitRegulatoryReview } from '../../commands/regulatory';
 import { verifySigner } from '../../commands/signing';
 import { canonicalJson } from '../../domain/canonical';
-import { contentSha256, DECISION_MEANING, signedContent, type SignedContent } from '../../domain/regulatory';
+import { contentSha256, DECISION_MEANING, defaultCategory, signedContent, type SignedContent } from '../../domain/regulatory';
 import { requireSignIn } from '../../http/auth';
 import { readsCase, visibleCase } from '../../http/cases';
 import { field, isChecked, optionalField } from '../../http/forms';
 import { formErrors, setFlash } from '../../http/pageLocals';
 import * as clock from '../../lib/clock';
+import { boundToInstant } from '../../lib/dates';
 import { AppError, forbidden, type FieldError } from '../../lib/errors';
 import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
@@ -18,9 +19,9 @@ import { allowed, authorize } from '../../policies/authorize';
 import { mayReadRegulatoryQueue, mayReadRegulatoryRegister } from '../../policies/regulatoryReaders';
 import { categoryOptions } from '../../presenters/regulatory';
 import { dueText } from '../../presenters/time';
-import { currentReview } from '../../queries/regulatory';
+import { currentReview, registerPage } from '../../queries/regulatory';
 import { regulatoryActor } from './api';
-import { DecisionBody, FilingBody, SubmitReviewBody } from './schema';
+import { DecisionBody, FilingBody, RegisterQuery, SubmitReviewBody } from './schema';
 
 type Form = Record<string, unknown>;
 
@@ -31,7 +32,7 @@ function deadlineState(v: RegulatoryReview, now: Date): 'filed' | 'filed_late' |
   return v.reportDueAt.getTime() < now.getTime() ? 'overdue' : 'pending';
 }
 
-/** The reviews (newest first, at most 500) of the cases this reader may see, with their case. */
+/** The reviews awaiting the CEO (oldest first, at most 500) of the cases this reader may see, with their case: the decision queue. */
 async function reviewsWithCases(req: Request, where: Record<string, unknown>, order: 'ASC' | 'DESC') {
   const reviews = await RegulatoryReview.findAll({ where, order: [['submittedAt', order], ['id', order]], limit: 500 });
   const cases = new Map((await Complaint.findAll({ where: { id: [...new Set(reviews.map((v) => v.complaintId))] } })).map((c) => [c.id, c]));
@@ -66,6 +67,34 @@ function flashOf(err: AppError): string {
 
 /** A refusal a page says as a notice: 4xx but not 401/403/404 (the error page, or sign-in). */
 const noticeable = (err: unknown): err is AppError => err instanceof AppError && err.status >= 400 && err.status < 500 && ![401, 403, 404].includes(err.status);
+
+const FORM_FIELDS = new Set(['summary', 'reportCategory', 'potentialSeriousHarm', 'authority', 'submittedAt', 'referenceNo']);
+/** A refusal about what was typed (400, or a 409 naming a field of the form such as the harm box): the form is shown again; the case's state is said on the case page. */
+const refusedFields = (err: AppError) => err.status === 400 || (err.status === 409 && err.code !== 'immutable_record' && Boolean(err.errors?.some((e) => FORM_FIELDS.has(e.path))));
+
+/** Plain messages for a field left blank (zod's own says "too small"). */
+const BLANK: Record<string, string> = { summary: 'regulatory.errors.summary', authority: 'intake.errors.required', referenceNo: 'intake.errors.required', submittedAt: 'intake.errors.required' };
+
+/**
+ * The submission or the filing form on a page of its own, after a refusal: each field's error
+ * beside it, the typed values kept (the findings form's pattern); the case page's panel shows the
+ * same form (views/partials/regulatory-{submit,file}-form.hbs).
+ */
+async function renderForm(req: Request, res: Response, complaint: Complaint, kind: 'submit' | 'file', form: { values: Record<string, unknown> } & Record<string, unknown>, err: AppError): Promise<void> {
+  const { status, errors, message } = formErrors(err, req.t);
+  const shown = errors.map((e) => {
+    const typed = form.values[e.path];
+    return !e.key && BLANK[e.path] && (typeof typed !== 'string' || typed.trim() === '') ? { ...e, message: req.t(BLANK[e.path]) } : e;
+  });
+  res.status(status).render('regulatory/form', {
+    title: req.t(kind === 'file' ? 'regulatory.file.title' : 'regulatory.submit.title'),
+    complaint: { id: complaint.id, reference: complaint.reference, subject: complaint.subject },
+    filing: kind === 'file',
+    form: { ...form, errors: shown },
+    errors: shown,
+    message: status === 400 ? undefined : message,
+  });
+}
 
 /** What the signing form carries, as typed. */
 interface SignValues {
@@ -131,17 +160,23 @@ export function regulatoryPages(config: Config): Router {
     authorize(req, 'submit', 'RegulatoryReview');
     const complaint = await visibleCase(req, idParam(req));
     const body = req.body as Form;
+    const values = { summary: field(body, 'summary'), reportCategory: field(body, 'reportCategory'), potentialSeriousHarm: isChecked(body, 'potentialSeriousHarm') };
     try {
       const input = parse(
         SubmitReviewBody,
-        { summary: field(body, 'summary'), reportCategory: optionalField(body, 'reportCategory'), ...(isChecked(body, 'potentialSeriousHarm') ? { potentialSeriousHarm: true } : {}) },
+        { summary: values.summary, reportCategory: optionalField(body, 'reportCategory'), ...(values.potentialSeriousHarm ? { potentialSeriousHarm: true } : {}) },
         req.lang,
       );
       await submitRegulatoryReview(complaint.id, input, regulatoryActor(req, 'submit'), zone);
       setFlash(res, 'regulatory.flash.submitted');
     } catch (err) {
       if (!noticeable(err)) throw err;
-      setFlash(res, field(body, 'summary').trim() === '' ? 'regulatory.flash.summary' : flashOf(err));
+      if (refusedFields(err)) {
+        const form = { askHarm: !complaint.regulatoryReviewRequired, categories: categoryOptions(values.reportCategory || defaultCategory(complaint.harm)), values };
+        await renderForm(req, res, complaint, 'submit', form, err);
+        return;
+      }
+      setFlash(res, flashOf(err));
     }
     back(res, complaint.id);
   });
@@ -231,6 +266,7 @@ export function regulatoryPages(config: Config): Router {
     authorize(req, 'file', 'RegulatoryReview');
     const complaint = await visibleCase(req, idParam(req));
     const body = req.body as Form;
+    const values = { authority: field(body, 'authority'), submittedAt: field(body, 'submittedAt'), referenceNo: field(body, 'referenceNo') };
     try {
       const at = field(body, 'submittedAt');
       const local = at ? DateTime.fromISO(at, { zone }) : null;
@@ -243,6 +279,10 @@ export function regulatoryPages(config: Config): Router {
       setFlash(res, 'regulatory.flash.filed_ok');
     } catch (err) {
       if (!noticeable(err)) throw err;
+      if (refusedFields(err)) {
+        await renderForm(req, res, complaint, 'file', { values }, err);
+        return;
+      }
       setFlash(res, flashOf(err));
     }
     back(res, complaint.id);
@@ -268,12 +308,36 @@ export function regulatoryPages(config: Config): Router {
   r.get('/regulatory', requireSignIn, async (req, res) => {
     if (!mayReadRegulatoryRegister(req)) throw forbidden('You are not allowed to read the regulatory register.', { action: 'read', subject: 'RegulatoryReview', entityId: null });
     const now = clock.now();
-    const rows = (await reviewsWithCases(req, {}, 'DESC')).map(({ v, c }) => {
+    const query = Object.fromEntries(['decision', 'filing', 'receivedFrom', 'receivedTo', 'limit', 'cursor'].map((k) => [k, typeof req.query[k] === 'string' ? req.query[k] : undefined]));
+    const filters = { decision: query.decision ?? '', filing: query.filing ?? '', receivedFrom: query.receivedFrom ?? '', receivedTo: query.receivedTo ?? '' };
+    const view = { title: req.t('regulatory.register.title'), queueHref: mayReadRegulatoryQueue(req) ? '/regulatory/queue' : null, filters, decisionOptions: ['report', 'no_report', 'none'], filingOptions: ['filed', 'unfiled', 'overdue'] };
+    let page;
+    try {
+      const q = parse(RegisterQuery, query, req.lang);
+      page = await registerPage(
+        {
+          decision: q.decision,
+          filing: q.filing,
+          receivedFrom: q.receivedFrom ? boundToInstant(q.receivedFrom, zone, 'start') : undefined,
+          receivedTo: q.receivedTo ? boundToInstant(q.receivedTo, zone, 'end') : undefined,
+          limit: q.limit,
+          cursor: q.cursor,
+        },
+        (c) => readsCase(req, c),
+        now,
+      );
+    } catch (err) {
+      const { status, errors } = formErrors(err, req.t);
+      res.status(status).render('regulatory/register', { ...view, rows: [], errors, refused: true });
+      return;
+    }
+    const rows = page.rows.map(({ v, c }) => {
       const state = deadlineState(v, now);
       return {
         complaintId: c.id,
         reference: c.reference,
         subject: c.subject,
+        receivedAt: c.receivedAt.toISOString(),
         statusKey: `regulatory.status.${v.status}`,
         categoryKey: `regulatory.category.${v.reportCategory}`,
         submittedAt: v.submittedAt.toISOString(),
@@ -287,7 +351,10 @@ export function regulatoryPages(config: Config): Router {
         filing: v.filedAt ? { authority: v.authority, referenceNo: v.referenceNo, submittedAt: v.reportSubmittedAt ? v.reportSubmittedAt.toISOString() : null } : null,
       };
     });
-    res.render('regulatory/register', { title: req.t('regulatory.register.title'), rows, queueHref: mayReadRegulatoryQueue(req) ? '/regulatory/queue' : null });
+    const kept = Object.entries({ ...filters, limit: query.limit ?? '' }).filter(([, v]) => v !== '');
+    const nextHref = page.nextCursor ? `/regulatory?${new URLSearchParams([...kept, ['cursor', page.nextCursor]]).toString()}` : null;
+    const firstHref = query.cursor ? `/regulatory?${new URLSearchParams(kept).toString()}` : null;
+    res.render('regulatory/register', { ...view, rows, nextHref, firstHref });
   });
 
   return r;

@@ -1,6 +1,8 @@
 import { documentRoute } from '../../http/openapi';
 import { RegulatoryReviewSchema, SignatureSchema } from '../../http/schemas/regulatory';
 import { REGULATORY_DECISIONS, REPORT_CATEGORIES } from '../../domain/regulatory';
+import { isoDate } from '../../lib/dates';
+import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
 
 /** API.md: `{summary, reportCategory?}`; `potentialSeriousHarm: true` submits a case intake did not flag (quality marks the potential for serious harm). */
@@ -90,3 +92,16 @@ documentRoute({
   response: { status: 200, contentType: 'application/pdf', schema: z.string().openapi({ format: 'binary' }), description: 'The report form, shown inline, named bao-cao-co-quan-chuc-nang_<reference>.pdf' },
   problems: [403, 404, 409],
 });
+
+const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
+/** The register page's filters (GET /regulatory): decision, where the report stands, the case's receipt from–to (local dates), keyset paging. */
+export const RegisterQuery = z
+  .object({
+    decision: z.preprocess(blankIsAbsent, z.enum(['report', 'no_report', 'none']).optional()),
+    filing: z.preprocess(blankIsAbsent, z.enum(['filed', 'unfiled', 'overdue']).optional()),
+    receivedFrom: z.preprocess(blankIsAbsent, isoDate.optional()),
+    receivedTo: z.preprocess(blankIsAbsent, isoDate.optional()),
+    limit: limitSchema,
+    cursor: z.string().max(500).optional(),
+  })
+  .refine((q) => !q.receivedFrom || !q.receivedTo || q.receivedFrom <= q.receivedTo, { path: ['receivedTo'], message: 'The end of the range is before its start.', params: { key: 'regulatory.register.errors.range' } });

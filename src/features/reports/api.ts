@@ -11,7 +11,10 @@ import { recordAudit } from '../../models/AuditEvent';
 import { authorize } from '../../policies/authorize';
 import { feedbackLogBatches, type FeedbackLogEntry, type FeedbackLogRange } from '../../queries/feedbackLog';
 import { ExportAborted, writeFeedbackLog } from './feedbackLog';
-import { FeedbackLogQuery, XLSX_CONTENT_TYPE, type FeedbackLogQueryInput } from './schema';
+import { exportCapaRegister } from './capaRegister';
+import { authorizeRegister } from '../../policies/actionReaders';
+import { registerFilter } from '../../queries/actions';
+import { CapaRegisterQuery, FeedbackLogQuery, XLSX_CONTENT_TYPE, type FeedbackLogQueryInput } from './schema';
 import * as clock from '../../lib/clock';
 
 /** Where the report rows come from; tests replace it to make a database fail mid-stream. */
@@ -121,6 +124,12 @@ export function reportsApi(config: Config, sources: Partial<ReportsSources> = {}
   r.get('/reports/feedback-log.xlsx', async (req, res) => {
     authorizeFeedbackLog(req);
     await exportFeedbackLog(req, res, parse(FeedbackLogQuery, req.query));
+  });
+  // The CAPA register (src/features/reports/capaRegister.ts): the part of it this reader sees, with the register page's filters.
+  r.get('/reports/capa-register.xlsx', async (req, res) => {
+    const scope = authorizeRegister(req);
+    const { lang, ...q } = parse(CapaRegisterQuery, req.query);
+    await exportCapaRegister(req, res, scope, await registerFilter(q), lang ?? 'vi', config.timezone);
   });
   return r;
 }

@@ -1,6 +1,7 @@
 import { instantOrDate } from '../../lib/dates';
 import { z } from '../../lib/zod';
 import { documentRoute } from '../../http/openapi';
+import { ActionsQuery } from '../../http/schemas/actions';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -26,5 +27,21 @@ documentRoute({
     schema: z.string().openapi({ format: 'binary' }),
     description: 'The workbook, as an attachment named so-theo-doi-phan-hoi_<from>_<to>.xlsx',
   },
+  problems: [403],
+});
+
+/** The CAPA register's filters (those of GET /actions, without paging) and the book's language. */
+export const CapaRegisterQuery = ActionsQuery.omit({ limit: true, cursor: true }).extend({
+  lang: z.enum(['vi', 'en']).optional().openapi({ description: 'Headers and words: Vietnamese (default) or English' }),
+});
+
+documentRoute({
+  method: 'get',
+  path: '/api/v1/reports/capa-register.xlsx',
+  summary:
+    'The CAPA register as Excel (Vietnamese headers, dates in the organisation zone, overdue rows highlighted), streamed, with the filters of GET /actions: quality, cs_director, auditor every action; a department head their department\'s. Audited as report.exported.',
+  tags: ['Reports'],
+  query: CapaRegisterQuery,
+  response: { status: 200, contentType: XLSX_CONTENT_TYPE, schema: z.string().openapi({ format: 'binary' }), description: 'The workbook, as an attachment named so-theo-doi-capa_<date>.xlsx' },
   problems: [403],
 });

@@ -17,6 +17,7 @@ import {
 import { SEVERITIES, TIERS } from '../../domain/entries';
 import { CALENDAR_DAY_KINDS } from '../../domain/holidays';
 import { readRecurrenceSetting } from '../../domain/recurrence';
+import { readReportingRules, REPORT_CATEGORIES } from '../../domain/regulatory';
 import { SLA_STAGES } from '../../domain/workflow';
 import { formatDate } from '../../lib/dates';
 import { notFound, type FieldError } from '../../lib/errors';
@@ -201,12 +202,40 @@ async function renderSettings(req: Request, res: Response, state: SettingsPageSt
       end: failed('business_hours') ? str(state.values?.end) : hoursValue.end,
       errors: failed('business_hours')?.errors,
     },
+    letterhead: letterheadView(find('letterhead'), failed('letterhead')),
+    reporting: reportingView(find('reporting_rules'), failed('reporting_rules')),
     errors: state.errors,
     message: state.message,
   });
 }
 
+const LETTERHEAD_FIELDS = ['organisationName', 'address', 'phone', 'email', 'city'] as const;
+
+/** The letterhead form: the stored value, or what was typed when it failed (src/letters/context.ts prints it). */
+function letterheadView(stored: { value: unknown; version: number } | undefined, failed: SettingsPageState | undefined) {
+  const value = (stored?.value ?? {}) as Record<string, unknown>;
+  return {
+    version: stored?.version ?? 0,
+    ...Object.fromEntries(LETTERHEAD_FIELDS.map((f) => [f, failed ? str(failed.values?.[f]) : str(value[f])])),
+    errors: failed?.errors,
+  };
+}
+
+/** The reporting rules form: the jurisdiction and the days per report category, stored (or the defaults) or as typed when it failed. */
+function reportingView(stored: { value: unknown; version: number } | undefined, failed: SettingsPageState | undefined) {
+  const value = readReportingRules(stored?.value);
+  return {
+    version: stored?.version ?? 0,
+    jurisdiction: failed ? str(failed.values?.jurisdiction) : value.jurisdiction,
+    categories: REPORT_CATEGORIES.map((c) => ({ key: c, path: `value.days.${c}`, days: failed ? str(failed.values?.[`days.${c}`]) : value.days[c] })),
+    errors: failed?.errors,
+  };
+}
+
 function settingForm(key: SettingKey, body: Form) {
+  if (key === 'reporting_rules')
+    return { value: { jurisdiction: str(body.jurisdiction), days: Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, num(body[`days.${c}`])])) }, version: version(body) };
+  if (key === 'letterhead') return { value: Object.fromEntries(LETTERHEAD_FIELDS.map((f) => [f, str(body[f])])), version: version(body) };
   const value = key === 'recurrence' ? { periodDays: num(body.periodDays), match: list(body.match) } : { start: str(body.start), end: str(body.end) };
   return { value, version: version(body) };
 }

@@ -107,7 +107,7 @@ export const BusinessHoursValue = z
   .strict()
   .openapi('BusinessHoursSetting', { description: 'Local HH:mm; `start` before `end`. Stage targets in `business` mode count only these hours on working days.' });
 
-const reportDays = z.number().int().min(0).max(365);
+const reportDays = z.number().int().min(1).max(365);
 export const ReportingRulesValue = z
   .object({
     jurisdiction: z.string().trim().min(1).max(100),
@@ -119,14 +119,33 @@ export const ReportingRulesValue = z
       "The regulatory report's deadline: per report category, the calendar days from awareness (the complaint's receipt) to the end of that local day. Defaults (EU MDR Art. 87): public_health_threat 2, death_or_serious_injury 10, other_reportable 15.",
   });
 
+const letterheadLine = (max: number) => z.string().trim().max(max);
+export const LetterheadValue = z
+  .object({
+    organisationName: z.string().trim().min(1).max(200),
+    address: letterheadLine(300),
+    phone: letterheadLine(50),
+    email: z.union([z.literal(''), z.string().trim().email().max(200)]),
+    city: letterheadLine(100),
+  })
+  .strict()
+  .openapi('LetterheadSetting', {
+    description: 'The company letterhead printed at the top of every letter: the organisation, its address, phone and e-mail, and the city written in the date line ("Hà Nội, ngày 02 tháng 11 năm 2026").',
+  });
+
 export const PutRecurrenceBody = z.object({ value: RecurrenceValue, version }).strict().openapi('PutRecurrenceSetting');
 export const PutBusinessHoursBody = z.object({ value: BusinessHoursValue, version }).strict().openapi('PutBusinessHoursSetting');
+export const PutLetterheadBody = z.object({ value: LetterheadValue, version }).strict().openapi('PutLetterheadSetting');
 export const PutReportingRulesBody = z.object({ value: ReportingRulesValue, version }).strict().openapi('PutReportingRulesSetting');
 
 /** A PUT body (API) or a form turned into one (page), for the setting `key`. */
 export function parseSettingBody(key: SettingKey, data: unknown, lang?: Lang): { change: SettingChange; version: number | undefined } {
   if (key === 'recurrence') {
     const { value, version } = parse(PutRecurrenceBody, data, lang);
+    return { change: { key, value }, version };
+  }
+  if (key === 'letterhead') {
+    const { value, version } = parse(PutLetterheadBody, data, lang);
     return { change: { key, value }, version };
   }
   if (key === 'reporting_rules') {
@@ -138,7 +157,7 @@ export function parseSettingBody(key: SettingKey, data: unknown, lang?: Lang): {
 }
 
 export const SettingSchema = z
-  .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue, ReportingRulesValue]), version: z.number().int(), updatedAt: z.string() })
+  .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue, ReportingRulesValue, LetterheadValue]), version: z.number().int(), updatedAt: z.string() })
   .openapi('Setting');
 
 const IdParams = z.object({ id: z.string().uuid() });
@@ -160,4 +179,5 @@ documentRoute({ method: 'delete', path: '/api/v1/holidays/{id}', summary: `Remov
 documentRoute({ method: 'get', path: '/api/v1/settings', summary: 'Organisation settings: recurrence period and matching, business hours (sysadmin)', tags: ['Settings'], response: { status: 200, schema: z.object({ items: z.array(SettingSchema) }) }, problems: [403] });
 documentRoute({ method: 'put', path: '/api/v1/settings/recurrence', summary: `Set the recurrence period (1–3650 days) and what counts as the same (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutRecurrenceBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
 documentRoute({ method: 'put', path: '/api/v1/settings/reporting_rules', summary: `Set the regulatory reporting rules: the jurisdiction and the days per report category (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutReportingRulesBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
+documentRoute({ method: 'put', path: '/api/v1/settings/letterhead', summary: `Set the company letterhead printed on every letter (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutLetterheadBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
 documentRoute({ method: 'put', path: '/api/v1/settings/business_hours', summary: `Set the business hours that \`business\`-mode targets count (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutBusinessHoursBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });

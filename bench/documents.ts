@@ -9,6 +9,8 @@ import { openDatabase } from '../src/db';
 import { migrate } from '../src/db/migrator';
 import { bigJpeg, multipart } from '../test/evidence/helpers';
 import { startServerProcess, type ServerProcess } from '../test/support/serverProcess';
+import { startSmtpPeer, type SmtpPeer } from '../test/outbox/support';
+import { measureLetters, type LettersResult } from './letters';
 import { median } from './lib';
 import { benchDatabaseName, createDatabase, databaseUrl, dropDatabase, serverVersion, userWithToken } from './pg';
 
@@ -25,9 +27,9 @@ import { benchDatabaseName, createDatabase, databaseUrl, dropDatabase, serverVer
  *   as the export stores evidence) into a null sink, without the app — the ratio is the app's cost
  *   (reading the blobs chunk by chunk from the database, hashing them, the dossier and the trail).
  *
- * LETTERS (to be added by the lead engineer once the letters capability lands): letter PDFs per
- * second against a bare pdfkit document of the same text in the same run (ratio), and e-mailed
- * letters per second through the outbox to a local SMTP peer — see `lettersBench` below.
+ * - Letters, against the same server (./letters.ts): letter PDFs per second issued through the API
+ *   against a bare pdfkit document of the same text (ratio), and e-mailed letters per second
+ *   through the outbox to a local SMTP peer (smtp-server in this process, the server's SMTP_URL).
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FILES = Number(process.env.BENCH_DOC_FILES ?? 200);
@@ -156,11 +158,12 @@ interface Result {
   exports: Array<Awaited<ReturnType<typeof exportOnce>>>;
   raw: number[];
   idle: number;
+  letters: LettersResult;
 }
 
-async function measure(label: string, env: NodeJS.ProcessEnv, files: string[]): Promise<Result> {
+async function measure(label: string, env: NodeJS.ProcessEnv, files: string[], smtp: SmtpPeer): Promise<Result> {
   const { quality, legal } = await users(env);
-  const server = await startServerProcess({ ...env, LOG_LEVEL: 'warn', TZ: 'UTC', MAX_UPLOAD_MB: '25' }, { timeoutMs: 180_000 });
+  const server = await startServerProcess({ ...env, LOG_LEVEL: 'warn', TZ: 'UTC', MAX_UPLOAD_MB: '25', SMTP_URL: smtp.url }, { timeoutMs: 180_000 });
   try {
     const complaintId = await createCase(server.url, quality);
     const started = Date.now();
@@ -170,7 +173,7 @@ async function measure(label: string, env: NodeJS.ProcessEnv, files: string[]): 
     }
     const uploadSeconds = (Date.now() - started) / 1000;
     const idle = procField(server.child.pid!, 'VmRSS');
-    const result: Result = { label, uploadSeconds, exports: [], raw: [], idle };
+    const result: Result = { label, uploadSeconds, exports: [], raw: [], idle, letters: { appPerSecond: NaN, barePerSecond: NaN, emailedPerSecond: NaN } };
     for (let i = 0; i < RUNS; i++) {
       // Interleaved, so both see the same machine load.
       result.exports.push(await exportOnce(server, legal, complaintId));
@@ -180,6 +183,7 @@ async function measure(label: string, env: NodeJS.ProcessEnv, files: string[]): 
         `  ${label} run ${i + 1}: export ${e.seconds.toFixed(2)} s (${(e.bytes / MB).toFixed(0)} MB, ${(e.bytes / MB / e.seconds).toFixed(0)} MB/s), raw archiver ${result.raw[i].toFixed(2)} s; server RSS ${e.before.toFixed(0)} → peak ${e.peak.toFixed(0)} MB (VmHWM ${e.hwm.toFixed(0)}); load ${load()}`,
       );
     }
+    result.letters = await measureLetters(server.url, quality, smtp, label);
     return result;
   } finally {
     server.child.kill('SIGTERM');
@@ -196,18 +200,9 @@ function report(r: Result): void {
       `${r.label} (median of ${r.exports.length}; ${FILES} files × ${FILE_MB} MB uploaded in ${r.uploadSeconds.toFixed(1)} s):`,
       `  dispute-file export   ${exportS.toFixed(2)} s   raw archiver from disk ${rawS.toFixed(2)} s   ratio ${(exportS / rawS).toFixed(1)}`,
       `  server RSS before the exports ${r.idle.toFixed(0)} MB; peak while exporting ${peak.toFixed(0)} MB (+${(peak - median(r.exports.map((e) => e.before))).toFixed(0)} MB) → target < 300 MB ${peak < 300 ? 'met' : 'MISSED'}`,
+      `  letter PDFs ${r.letters.appPerSecond.toFixed(1)}/s   bare pdfkit of the same text ${r.letters.barePerSecond.toFixed(1)}/s   ratio ${(r.letters.appPerSecond / r.letters.barePerSecond).toFixed(2)}   e-mailed letters delivered ${r.letters.emailedPerSecond.toFixed(1)}/s`,
     ].join('\n'),
   );
-}
-
-/**
- * LETTERS — placeholder for the lead engineer once the letters capability lands (issue 10):
- * - letter PDFs per second (POST /complaints/:id/letters, channel `post`) against a bare pdfkit
- *   document of the same text rendered in this process, in the same run (ratio);
- * - e-mailed letters per second through the outbox to a local smtp-server peer (SMTP_URL).
- */
-async function lettersBench(): Promise<void> {
-  console.log('letters: not measured yet (the letters capability has not landed; see lettersBench in bench/documents.ts)');
 }
 
 export async function run(): Promise<void> {
@@ -215,13 +210,14 @@ export async function run(): Promise<void> {
   console.log(`a case with ${FILES} evidence files × ${FILE_MB} MB; ${RUNS} dispute-file exports each against the raw archiver baseline, on PostgreSQL and on the embedded database`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-bench-documents-'));
   const results: Result[] = [];
+  const smtp = await startSmtpPeer();
   try {
     const files = generateFiles(dir);
     const name = benchDatabaseName('documents');
     await createDatabase(name);
     const pgData = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-bench-documents-pg-'));
     try {
-      results.push(await measure('PostgreSQL', { DATABASE_URL: databaseUrl(name), DATA_DIR: pgData }, files));
+      results.push(await measure('PostgreSQL', { DATABASE_URL: databaseUrl(name), DATA_DIR: pgData }, files, smtp));
     } finally {
       await dropDatabase(name);
       fs.rmSync(pgData, { recursive: true, force: true });
@@ -229,16 +225,16 @@ export async function run(): Promise<void> {
     if (process.env.BENCH_EMBEDDED !== '0') {
       const embedded = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-bench-documents-embedded-'));
       try {
-        results.push(await measure('embedded', { DATABASE_URL: '', DATA_DIR: embedded }, files));
+        results.push(await measure('embedded', { DATABASE_URL: '', DATA_DIR: embedded }, files, smtp));
       } finally {
         fs.rmSync(embedded, { recursive: true, force: true });
       }
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    await smtp.close();
   }
   console.log('');
   for (const r of results) report(r);
-  await lettersBench();
   console.log(`load average at the end ${load()}`);
 }

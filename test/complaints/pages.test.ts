@@ -449,8 +449,14 @@ describe('the case page', () => {
       const fresh = (await Complaint.findByPk(c.id))!;
       await asActor(() => transitionCase(c.id, fresh.version, { to }, actor, ZONE));
     }
-    expect(forms((await director.agent.get(`/complaints/${c.id}`)).text)).toEqual(['response', 'solution']);
-    expect(forms((await quality.agent.get(`/complaints/${c.id}`)).text)).toEqual(['on_hold']);
+    // The director decides in the solution panel (approve / return with reasons), not with generic moves.
+    const asDirector = (await director.agent.get(`/complaints/${c.id}`)).text;
+    expect(forms(asDirector)).toEqual([]);
+    expect(asDirector).toContain('data-testid="review-approve-form"');
+    expect(asDirector).toContain('data-testid="review-return-form"');
+    const inReview = (await quality.agent.get(`/complaints/${c.id}`)).text;
+    expect(forms(inReview)).toEqual(['on_hold']);
+    expect(inReview).not.toContain('data-testid="review-approve-form"');
     expect(forms((await intake.agent.get(`/complaints/${c.id}`)).text)).toEqual([]);
   });
 

@@ -67,9 +67,10 @@ describe('the solution panel on the case page', () => {
     const own = (await self.get(`/complaints/${c.id}`).query({ lang: 'vi' })).text;
     expect(own).not.toContain('data-testid="review-approve-form"');
     expect(own).toContain('data-testid="solution-own"');
-    // The generic transition buttons for the review edges are withheld by the guard, with its words.
-    expect(own).toMatch(/data-testid="transition-response" data-blocked="true"/);
-    expect(decoded(own)).toContain('Người đề xuất giải pháp không tự xem xét giải pháp của mình.');
+    // The review is the panel's (no generic move to response or back to solution), and the panel says why it is not offered.
+    expect(own).not.toContain('data-testid="transition-response"');
+    expect(own).not.toContain('data-testid="transition-solution"');
+    expect(decoded(own)).toContain('Bạn là người đề xuất giải pháp này: một Giám đốc CSKH khác sẽ xem xét.');
     const page = (await agent.get(`/complaints/${c.id}`).query({ lang: 'vi' })).text;
     expect(page).toContain('data-testid="review-approve-form"');
     expect(page).toContain('data-testid="review-return-form"');

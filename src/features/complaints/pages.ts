@@ -170,7 +170,8 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
     recurrence,
     assigneeName: complaint.assigneeId ? people.get(complaint.assigneeId) ?? null : null,
     createdByName: complaint.createdBy ? people.get(complaint.createdBy) ?? null : null,
-    transitions: transitionView(transitionForms(edges, detail.facts, t, req.user!.id), extra),
+    // The CS director's approval and return are the solution panel's forms (POST /review), not generic moves.
+    transitions: transitionView(transitionForms(edges.filter((e) => e.action !== 'review'), detail.facts, t, req.user!.id), extra),
     options: OPTIONS,
     showFirstReply: canUpdate && !c.firstRepliedAt,
     firstReply: {

@@ -110,6 +110,34 @@ async function sendContent(req: Request, res: Response, evidence: Evidence): Pro
 }
 
 /** /api/v1: uploading, reading and withdrawing evidence. */
+/**
+ * Stores the upload (once per Idempotency-Key: a retry of a stored upload is answered before its
+ * bytes are staged again; a concurrent first try is found when the key is claimed in the upload's
+ * transaction, which then stores nothing) and returns how to answer.
+ */
+async function storeAnswering(req: Request, res: Response, complaintId: string, upload: ReceivedUpload, key: string | undefined): Promise<() => void> {
+  if (key === undefined) {
+    const evidence = await storeUpload(complaintId, upload, req);
+    return () => res.status(201).location(contentUrl(evidence.id)).json(presentUpload(evidence));
+  }
+  const claim = idempotencyClaim(req, key, uploadFingerprint(upload));
+  const stored = await storedOutcome(claim);
+  if (stored) return () => sendOutcome(res, stored);
+  try {
+    const evidence = await storeUpload(complaintId, upload, req, 'en', undefined, {
+      before: async () => {
+        const previous = await claimKey(claim);
+        if (previous) throw new Replayed(previous);
+      },
+      after: (e) => recordOutcome(claim, 201, presentUpload(e)),
+    });
+    return () => sendOutcome(res, { status: 201, body: presentUpload(evidence), replayed: false });
+  } catch (err) {
+    if (err instanceof Replayed) return () => sendOutcome(res, err.outcome);
+    throw err;
+  }
+}
+
 export function evidenceApi(config: Config): Router {
   const r = Router();
 
@@ -119,33 +147,14 @@ export function evidenceApi(config: Config): Router {
     const complaint = await visibleCase(req, idParam(req));
     const key = idempotencyKey(req);
     const upload = await receiveUpload(req, config.maxUploadBytes);
+    // The spooled file is gone before the answer leaves: a client that sees the 201 sees no temporary file.
+    let answer: () => void;
     try {
-      if (key === undefined) {
-        const evidence = await storeUpload(complaint.id, upload, req);
-        res.status(201).location(contentUrl(evidence.id)).json(presentUpload(evidence));
-        return;
-      }
-      // A retry of a stored upload is answered before its bytes are staged again; a concurrent first
-      // try is found when the key is claimed in the upload's transaction (which then stores nothing).
-      const claim = idempotencyClaim(req, key, uploadFingerprint(upload));
-      const stored = await storedOutcome(claim);
-      if (stored) return sendOutcome(res, stored);
-      try {
-        const evidence = await storeUpload(complaint.id, upload, req, 'en', undefined, {
-          before: async () => {
-            const previous = await claimKey(claim);
-            if (previous) throw new Replayed(previous);
-          },
-          after: (e) => recordOutcome(claim, 201, presentUpload(e)),
-        });
-        sendOutcome(res, { status: 201, body: presentUpload(evidence), replayed: false });
-      } catch (err) {
-        if (err instanceof Replayed) return sendOutcome(res, err.outcome);
-        throw err;
-      }
+      answer = await storeAnswering(req, res, complaint.id, upload, key);
     } finally {
       await upload.file?.cleanup();
     }
+    answer();
   });
 
   r.get('/evidence/:id/content', async (req, res) => {

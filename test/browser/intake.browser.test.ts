@@ -137,7 +137,8 @@ describe('an intake officer logs a complaint through the form', () => {
     expect(await page.getByTestId('f-description').inputValue()).toBe('Mô tả giữ nguyên');
     expect(await page.getByTestId('f-subject').getAttribute('aria-invalid')).toBe('true');
     expect(await text(page.getByTestId('customer-error'))).toBe('Chọn khách hàng hoặc nhập khách hàng mới.');
-    // The script puts the cursor in the first field to fix.
+    // The script puts the cursor in the first field to fix (it runs once the page is parsed: wait for it, do not race it).
+    await page.waitForFunction("document.readyState === 'complete' && document.activeElement !== document.body");
     expect(await page.evaluate<string | null>("document.activeElement.getAttribute('aria-invalid')")).toBe('true');
   });
 });

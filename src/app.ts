@@ -21,6 +21,8 @@ import { usersApi } from './features/users/api';
 import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
 import { evidenceApi } from './features/evidence/api';
+import { archivesApi } from './features/archives/api';
+import { archivesPages } from './features/archives/pages';
 import { findingsApi } from './features/findings/api';
 import { regulatoryApi } from './features/regulatory/api';
 import { meetingsApi } from './features/meetings/api';
@@ -36,6 +38,8 @@ import { disputePages } from './features/dispute/pages';
 import { customersPages } from './features/customers/pages';
 import { reportsApi } from './features/reports/api';
 import { reportsPages } from './features/reports/pages';
+import { retentionApi } from './features/retention/api';
+import { retentionPages } from './features/retention/pages';
 import { settingsApi } from './features/settings/api';
 import { settingsPages } from './features/settings/pages';
 import { solutionsApi } from './features/solutions/api';
@@ -150,9 +154,12 @@ export function createApp(config: Config): express.Express {
     lettersApi(config),
     regulatoryApi(config),
     disputeApi(config),
+    // Before the archive routes: /archives/retention-review is not an archive id.
+    retentionApi(),
     reportsApi(config),
     settingsApi(),
     outboxApi(),
+    archivesApi(),
   );
   app.use('/api', () => {
     throw notFound('API endpoint');
@@ -164,6 +171,8 @@ export function createApp(config: Config): express.Express {
     homePages(),
     // Before the case page: adds the documents (8D, dispute file) its partial shows.
     disputePages(),
+    // Before the case page too: adds the case's archive its panel shows.
+    archivesPages(),
     complaintsPages(config),
     evidencePages(),
     findingsPages(),
@@ -172,6 +181,7 @@ export function createApp(config: Config): express.Express {
     meetingsPages(),
     lettersPages(config),
     regulatoryPages(config),
+    retentionPages(),
     customersPages(),
     usersPages(),
     settingsPages(),

@@ -9,6 +9,8 @@ import { manualTick } from './jobs/CronJob';
 import { allJobs } from './jobs/scheduler';
 import { recentJobRuns } from './queries/jobRuns';
 import { verifyAuditTrail } from './commands/auditVerifier';
+import { verifyArchives } from './commands/archiveVerifier';
+import cliProgress from 'cli-progress';
 import { auditKeyring, generateSigningKeyPem } from './audit/keys';
 import { installAuditKeys } from './audit/install';
 import { createUser, setPassword } from './commands/users';
@@ -121,6 +123,30 @@ program
     console.log(`Checked ${report.checked} events in ${report.chains} chains, ${report.records} records and ${report.anchors} anchors.`);
     for (const f of report.failures) console.log(`  FAIL ${f.id}: ${f.reason}`);
     console.log(report.ok ? 'OK: the audit trail is intact.' : `TAMPERED: ${report.failures.length} problems.`);
+    if (!report.ok) process.exitCode = 1;
+  });
+
+program
+  .command('archive:verify')
+  .description("recompute every archive's hash and the archive chain, every evidence blob and letter PDF, and the audit trail; exits 1 when anything was tampered with")
+  .action(async () => {
+    const bar = new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, noTTYOutput: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+    let phase = '';
+    const report = await withDatabase(() =>
+      verifyArchives((p, done, total) => {
+        if (p !== phase) {
+          if (phase) bar.stop();
+          phase = p;
+          bar.start(Math.max(total, 1), 0, { phase: p.padEnd(8) });
+        }
+        bar.setTotal(Math.max(total, 1));
+        bar.update(done, { phase: p.padEnd(8) });
+      }),
+    );
+    if (phase) bar.stop();
+    console.log(`Checked ${report.checked} items (archives, evidence blobs, letter PDFs, audit events).`);
+    for (const f of report.failures) console.log(`  FAIL ${f.id}: ${f.reason}`);
+    console.log(report.ok ? 'OK: every archive, file and audit chain is intact.' : `TAMPERED: ${report.failures.length} problems.`);
     if (!report.ok) process.exitCode = 1;
   });
 

@@ -4,6 +4,7 @@ import type { Problem } from '../lib/errorHandler';
 import { AppError, type FieldError } from '../lib/errors';
 import { DEFAULT_LANG, translator, type Translate } from '../lib/i18n';
 import { registerScope } from '../policies/actionReaders';
+import { mayListArchives } from '../policies/archiveReaders';
 import { allowed } from '../policies/authorize';
 import { mayReadRegulatoryRegister } from '../policies/regulatoryReaders';
 
@@ -28,7 +29,10 @@ function navFor(req: Request): NavItem[] {
   if (registerScope(req)) items.push({ href: '/actions', key: 'nav.capaRegister' });
   if (allowed(req, 'read', 'Customer')) items.push({ href: '/customers', key: 'nav.customers' });
   if (allowed(req, 'read', 'AuditEvent')) items.push({ href: '/audit', key: 'nav.audit' });
+  if (mayListArchives(req)) items.push({ href: '/archives', key: 'nav.archives' });
   if (allowed(req, 'export', 'Report') && allowed(req, 'read', 'Complaint')) items.push({ href: '/reports', key: 'nav.reports' });
+  // The archives due for the retention review: auditor, legal, sysadmin (metadata only).
+  if (allowed(req, 'review', 'Archive')) items.push({ href: '/archives/retention-review', key: 'nav.retentionReview' });
   if (allowed(req, 'create', 'User')) items.push({ href: '/admin/users', key: 'nav.users' });
   if (allowed(req, 'create', 'Department')) items.push({ href: '/admin/departments', key: 'nav.departments' });
   if (allowed(req, 'update', 'SlaPolicy')) items.push({ href: '/admin/sla', key: 'nav.sla' });
@@ -36,6 +40,7 @@ function navFor(req: Request): NavItem[] {
   if (allowed(req, 'update', 'Setting')) items.push({ href: '/admin/settings', key: 'nav.settings' });
   if (allowed(req, 'update', 'LetterTemplate')) items.push({ href: '/admin/letter-templates', key: 'nav.letterTemplates' });
   if (allowed(req, 'read', 'Outbox')) items.push({ href: '/admin/outbox', key: 'nav.outbox' });
+  if (allowed(req, 'update', 'RetentionClass')) items.push({ href: '/admin/retention', key: 'nav.retentionClasses' });
   items.push({ href: '/api/docs', key: 'nav.apiDocs' });
   return items;
 }
@@ -87,7 +92,8 @@ export function renderErrorPage(req: Request, res: Response, p: Problem): void {
     lang: req.lang ?? DEFAULT_LANG,
     status: p.status,
     code: p.code,
-    message: p.messageKey ? t(p.messageKey) : t(`error.${p.status}`, { defaultValue: t('error.500') }),
+    // A sealed record is explained as such (the archive's immutability), not as a generic conflict.
+    message: p.messageKey ? t(p.messageKey) : p.code === 'immutable_record' ? t('error.immutableRecord') : t(`error.${p.status}`, { defaultValue: t('error.500') }),
     // The English detail helps an English reader and IT; a Vietnamese page keeps to the localised line.
     detail: p.status < 500 && req.lang === 'en' && !p.messageKey ? p.detail : null,
     requestId: req.requestId,

@@ -1,11 +1,12 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { procedure } from '../procedure';
+import { ArchiveSealingJob } from './archiveSealingJob';
 import { AuditAnchorJob } from './auditAnchorJob';
 import { tickOf, type CronJob } from './CronJob';
 
 /** Every job the app runs: the platform's, then each registered capability's (src/procedure). */
 export function allJobs(): CronJob[] {
-  return [new AuditAnchorJob(), ...procedure.jobs()];
+  return [new AuditAnchorJob(), new ArchiveSealingJob(), ...procedure.jobs()];
 }
 
 /** The only place that touches node-cron. Returns a stop function for graceful shutdown. */

@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import { Archive, RetentionClass } from './Archive';
 import { AuditEvent, AuditEventContent } from './AuditEvent';
 import { AuthToken } from './AuthToken';
 import { CaseClock } from './CaseClock';
@@ -25,6 +26,7 @@ import { Solution } from './Solution';
 import { User } from './User';
 
 export { FollowUp, Solution };
+export { Archive, RetentionClass };
 export { ActionCase, ActionContact, CorrectiveAction };
 export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, Letter, LetterTemplate, LoginAttempt, Meeting, MeetingAssignment, RegulatoryReview, Setting, Signature, SlaPolicy, User };
 
@@ -57,6 +59,8 @@ export function initModels(sequelize: Sequelize): void {
   Setting.initModel(sequelize);
   Letter.initModel(sequelize);
   LetterTemplate.initModel(sequelize);
+  RetentionClass.initModel(sequelize);
+  Archive.initModel(sequelize);
 
   User.belongsTo(Department, { as: 'department', foreignKey: 'departmentId' });
   Department.hasMany(User, { as: 'users', foreignKey: 'departmentId' });

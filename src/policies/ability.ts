@@ -35,6 +35,7 @@ export const SUBJECTS = [
   'Letter',
   'RegulatoryReview',
   'Archive',
+  'RetentionClass',
   'Report',
   'AuditEvent',
   'User',
@@ -132,6 +133,9 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     can('export', 'Complaint');
     can('transition', 'Complaint', inStatus('disputed'));
     can('hold', 'Archive');
+    // The retention classes and the archives due for the retention review (PRODUCT.md "Archive, retention").
+    can('read', 'RetentionClass');
+    can('review', 'Archive');
   },
   auditor({ can }) {
     can('read', CASE_CONTENT);
@@ -139,11 +143,17 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     can('export', 'Report');
     can('export', 'Complaint');
     can('verify', ['Archive', 'AuditEvent']);
+    // The retention classes, the retention review and the retention report (src/features/reports/retention.ts).
+    can('read', 'RetentionClass');
+    can(['review', 'export'], 'Archive');
   },
   sysadmin({ can }) {
     can(['create', 'read', 'update'], ['User', 'Department', 'Setting', 'LetterTemplate', 'SlaPolicy', 'Holiday']);
     // Delivery of outgoing messages (the recipient and the error, never the message): see it, retry a failed one.
     can(['read', 'update'], 'Outbox');
+    // Edits the retention classes; sees the archives due for review as metadata only (never a snapshot).
+    can(['read', 'update'], 'RetentionClass');
+    can('review', 'Archive');
   },
 };
 

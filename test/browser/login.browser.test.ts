@@ -25,14 +25,14 @@ const navLinks = (page: Page) => page.locator('nav.site-nav ul.nav-wide a').eval
 /** What each role finds in the menu besides home, the API docs and their account. */
 const ROLE_LINKS: Record<RoleKey, string[]> = {
   intake: ['/complaints', '/complaints/new', '/regulatory', '/customers'],
-  quality: ['/complaints', '/complaints/new', '/regulatory', '/actions', '/customers', '/reports'],
+  quality: ['/complaints', '/complaints/new', '/regulatory', '/actions', '/customers', '/archives', '/reports'],
   dept_head: ['/complaints', '/actions', '/customers'],
   cs_director: ['/complaints', '/regulatory', '/reviews', '/actions', '/customers'],
   ceo: ['/complaints', '/regulatory/queue', '/customers'],
   admin_officer: ['/complaints', '/regulatory', '/customers'],
-  legal: ['/complaints', '/regulatory', '/customers'],
-  auditor: ['/complaints', '/regulatory', '/actions', '/customers', '/audit', '/reports'],
-  sysadmin: ['/admin/users', '/admin/departments', '/admin/sla', '/admin/holidays', '/admin/settings', '/admin/letter-templates', '/admin/outbox'],
+  legal: ['/complaints', '/regulatory', '/customers', '/archives', '/archives/retention-review'],
+  auditor: ['/complaints', '/regulatory', '/actions', '/customers', '/audit', '/archives', '/reports', '/archives/retention-review'],
+  sysadmin: ['/archives/retention-review', '/admin/users', '/admin/departments', '/admin/sla', '/admin/holidays', '/admin/settings', '/admin/letter-templates', '/admin/outbox', '/admin/retention'],
 };
 
 const text = async (locator: { textContent(): Promise<string | null> }) => (await locator.textContent())?.trim();
@@ -100,8 +100,9 @@ describe('the signed-in shell', () => {
     const visible = [];
     for (const link of await menu.locator('a').all()) if (await link.isVisible()) visible.push(await text(link));
     expect(visible).toEqual([
-      'Trang chủ', 'Hàng đợi hồ sơ', 'Sổ báo cáo cơ quan chức năng', 'Sổ theo dõi khắc phục', 'Khách hàng', 'Nhật ký kiểm toán', 'Báo cáo',
-      'Người dùng', 'Phòng ban', 'Chỉ tiêu SLA', 'Lịch nghỉ lễ', 'Cấu hình', 'Mẫu thư', 'Hộp thư đi', 'Tài liệu API', NAMES.auditor,
+      'Trang chủ', 'Hàng đợi hồ sơ', 'Sổ báo cáo cơ quan chức năng', 'Sổ theo dõi khắc phục', 'Khách hàng', 'Nhật ký kiểm toán', 'Hồ sơ lưu trữ',
+      'Báo cáo', 'Xem xét lưu trữ', 'Người dùng', 'Phòng ban', 'Chỉ tiêu SLA', 'Lịch nghỉ lễ', 'Cấu hình', 'Mẫu thư', 'Hộp thư đi', 'Thời hạn lưu trữ',
+      'Tài liệu API', NAMES.auditor,
     ]);
     expect(await menu.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);
     expect(await page.locator('nav.site-nav details.nav-menu').isVisible()).toBe(false);

@@ -12,9 +12,10 @@ import { authorize } from '../../policies/authorize';
 import { feedbackLogBatches, type FeedbackLogEntry, type FeedbackLogRange } from '../../queries/feedbackLog';
 import { ExportAborted, writeFeedbackLog } from './feedbackLog';
 import { exportCapaRegister } from './capaRegister';
+import { authorizeRetentionReport, exportRetentionReport } from './retention';
 import { authorizeRegister } from '../../policies/actionReaders';
 import { registerFilter } from '../../queries/actions';
-import { CapaRegisterQuery, FeedbackLogQuery, XLSX_CONTENT_TYPE, type FeedbackLogQueryInput } from './schema';
+import { CapaRegisterQuery, FeedbackLogQuery, RetentionReportQuery, XLSX_CONTENT_TYPE, type FeedbackLogQueryInput } from './schema';
 import * as clock from '../../lib/clock';
 
 /** Where the report rows come from; tests replace it to make a database fail mid-stream. */
@@ -131,5 +132,13 @@ export function reportsApi(config: Config, sources: Partial<ReportsSources> = {}
     const { lang, ...q } = parse(CapaRegisterQuery, req.query);
     await exportCapaRegister(req, res, scope, await registerFilter(q), lang ?? 'vi', config.timezone);
   });
+  // The auditor's retention report (src/features/reports/retention.ts), as Excel or PDF.
+  for (const format of ['xlsx', 'pdf'] as const) {
+    r.get(`/reports/retention.${format}`, async (req, res) => {
+      authorizeRetentionReport(req);
+      const { lang } = parse(RetentionReportQuery, req.query);
+      await exportRetentionReport(req, res, format, lang ?? 'vi', config.timezone);
+    });
+  }
   return r;
 }

@@ -7,6 +7,7 @@ import { parse } from '../../lib/validate';
 import { requireSignIn } from '../../http/auth';
 import { formErrors } from '../../http/pageLocals';
 import { authorizeFeedbackLog, feedbackLogExporter } from './api';
+import { exportRetentionReport, authorizeRetentionReport } from './retention';
 import { FeedbackLogQuery } from './schema';
 
 interface FeedbackLogForm {
@@ -41,6 +42,7 @@ export function reportsPages(config: Config): Router {
       defaults: { ...defaultPeriod(), days: DEFAULT_PERIOD_DAYS },
       errors: errors?.errors,
       message: errors?.message,
+      retentionReport: req.ability.can('export', 'Archive'),
     });
 
   r.get('/reports', (req, res) => {
@@ -60,6 +62,14 @@ export function reportsPages(config: Config): Router {
       render(req, res, values, shown);
     }
   });
+
+  // The retention report's links on the page (the auditor's): the workbook's language as `bookLang`.
+  for (const format of ['xlsx', 'pdf'] as const) {
+    r.get(`/reports/retention.${format}`, async (req, res) => {
+      authorizeRetentionReport(req);
+      await exportRetentionReport(req, res, format, pageQuery(req, ['bookLang']).bookLang === 'en' ? 'en' : 'vi', config.timezone);
+    });
+  }
 
   return r;
 }

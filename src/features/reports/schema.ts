@@ -45,3 +45,21 @@ documentRoute({
   response: { status: 200, contentType: XLSX_CONTENT_TYPE, schema: z.string().openapi({ format: 'binary' }), description: 'The workbook, as an attachment named so-theo-doi-capa_<date>.xlsx' },
   problems: [403],
 });
+
+/** The retention report's language. */
+export const RetentionReportQuery = z
+  .object({ lang: z.enum(['vi', 'en']).optional().openapi({ description: 'Headers and words: Vietnamese (default) or English' }) })
+  .strict();
+
+for (const [format, contentType] of [['xlsx', XLSX_CONTENT_TYPE], ['pdf', 'application/pdf']] as const) {
+  documentRoute({
+    method: 'get',
+    path: `/api/v1/reports/retention.${format}`,
+    summary:
+      'The retention report (auditor): every archive in chain order with its reference, retention class, closed at, retention until, legal hold, disposal state and last verification result (no verification is recorded per archive: "not verified"); Vietnamese headers, dates in the organisation zone, streamed. Audited as report.exported.',
+    tags: ['Reports'],
+    query: RetentionReportQuery,
+    response: { status: 200, contentType, schema: z.string().openapi({ format: 'binary' }), description: `The report, as an attachment named bao-cao-luu-tru_<date>.${format}` },
+    problems: [403],
+  });
+}

@@ -178,7 +178,7 @@ program
   .description('list the scheduled jobs with their last runs (tick, status, duration, counts)')
   .option('--runs <n>', 'runs to show per job', '5')
   .action(async (opts: { runs: string }) => {
-    const jobs = allJobs();
+    const jobs = allJobs(loadConfig());
     const limit = Math.max(1, Number.parseInt(opts.runs, 10) || 5);
     const runs = await withDatabase(() => recentJobRuns(jobs.map((j) => j.name), limit));
     for (const job of jobs) {
@@ -197,8 +197,9 @@ program
   .command('job:run <name>')
   .description('run one tick of a job now (its own tick: it never collides with a scheduled one)')
   .action(async (name: string) => {
-    const job = allJobs().find((j) => j.name === name);
-    if (!job) throw new AppError(404, 'not_found', `No job named ${name}. Jobs: ${allJobs().map((j) => j.name).join(', ')}`);
+    const jobs = allJobs(loadConfig());
+    const job = jobs.find((j) => j.name === name);
+    if (!job) throw new AppError(404, 'not_found', `No job named ${name}. Jobs: ${jobs.map((j) => j.name).join(', ')}`);
     // Outside the CLI's context: the job runs in a system context of its own, no transaction held.
     const outcome = await withDatabase(() => job.run(manualTick()));
     const counts = formatCounts(outcome.counts ?? {}) || '-';

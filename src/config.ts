@@ -21,6 +21,7 @@ const envSchema = z.object({
   OUTBOX_WORKER: z.union([z.literal('').transform(() => undefined), boolish]).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
+  ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   DB_POOL_MAX: z.coerce.number().int().positive().max(200).default(10),
   TRUST_PROXY: z.string().optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
@@ -49,6 +50,8 @@ export interface Config {
   outboxWorker: boolean;
   logLevel: string;
   maxUploadBytes: number;
+  /** Days after closure the archive-sealing job seals a closed case (ARCHIVE_AFTER_DAYS, default 30: the survey link has expired by then). */
+  archiveAfterDays: number;
   dbPoolMax: number;
   trustProxy: string | undefined;
   sessionTtlMs: number;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxWorker: e.OUTBOX_WORKER ?? true,
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    archiveAfterDays: e.ARCHIVE_AFTER_DAYS,
     dbPoolMax: e.DB_POOL_MAX,
     trustProxy: e.TRUST_PROXY,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,

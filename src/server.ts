@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db';
 import { EmbeddedDatabaseInUseError } from './db/embedded';
 import { migrate } from './db/migrator';
-import { startScheduler } from './jobs/scheduler';
+import { allJobs, startScheduler } from './jobs/scheduler';
 import { startOutboxWorker } from './outbox/worker';
 import { logger, setLogLevel } from './lib/logger';
 import { DEMO_PASSWORD, DEMO_USERS, demoEmail, isEmpty, seedDemo } from '../seeds/demo';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(banner(config, database, `http://localhost:${port}`, seeded));
-  const stopScheduler = startScheduler(config.timezone);
+  const stopScheduler = startScheduler(config.timezone, allJobs(config));
   // Delivers what commits enqueued (src/outbox/): woken after each commit, polling meanwhile.
   const stopOutbox = config.outboxWorker ? startOutboxWorker(config) : async () => {};
 

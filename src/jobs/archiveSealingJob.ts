@@ -4,12 +4,6 @@ import { sequelize } from '../db';
 import { logger } from '../lib/logger';
 import { CronJob, type JobContext } from './CronJob';
 
-/** Days after closure a case is sealed by the job (`ARCHIVE_AFTER_DAYS`, default 30: the survey link has expired by then). */
-export function archiveAfterDays(env: NodeJS.ProcessEnv = process.env): number {
-  const days = Number.parseInt(env.ARCHIVE_AFTER_DAYS ?? '', 10);
-  return Number.isFinite(days) && days >= 0 ? days : 30;
-}
-
 const CHUNK = 50;
 
 /**
@@ -21,7 +15,8 @@ export class ArchiveSealingJob extends CronJob {
   readonly name = 'archive-sealing';
   readonly schedule = '23 2 * * *';
 
-  constructor(private readonly afterDays: number = archiveAfterDays()) {
+  /** `afterDays`: the configuration's ARCHIVE_AFTER_DAYS (src/config.ts; default 30, the survey link has expired by then). */
+  constructor(private readonly afterDays: number = 30) {
     super();
   }
 

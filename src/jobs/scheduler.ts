@@ -1,16 +1,17 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import type { Config } from '../config';
 import { procedure } from '../procedure';
 import { ArchiveSealingJob } from './archiveSealingJob';
 import { AuditAnchorJob } from './auditAnchorJob';
 import { tickOf, type CronJob } from './CronJob';
 
 /** Every job the app runs: the platform's, then each registered capability's (src/procedure). */
-export function allJobs(): CronJob[] {
-  return [new AuditAnchorJob(), new ArchiveSealingJob(), ...procedure.jobs()];
+export function allJobs(config: Pick<Config, 'archiveAfterDays'>): CronJob[] {
+  return [new AuditAnchorJob(), new ArchiveSealingJob(config.archiveAfterDays), ...procedure.jobs()];
 }
 
 /** The only place that touches node-cron. Returns a stop function for graceful shutdown. */
-export function startScheduler(timezone: string, jobs: CronJob[] = allJobs()): () => Promise<void> {
+export function startScheduler(timezone: string, jobs: CronJob[]): () => Promise<void> {
   const tasks: ScheduledTask[] = jobs.map((job) =>
     // The tick is the scheduled minute, the same on every instance: only one of them runs it.
     cron.schedule(job.schedule, (ctx) => job.run(tickOf(ctx.date)), { name: job.name, timezone, noOverlap: true }),

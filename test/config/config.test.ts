@@ -27,6 +27,15 @@ describe('loadConfig: demo data and production', () => {
   });
 });
 
+describe('ARCHIVE_AFTER_DAYS', () => {
+  it('defaults to 30 days, reads a whole number of days and refuses anything else naming the variable', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).archiveAfterDays).toBe(30);
+    expect(loadConfig({ NODE_ENV: 'development', ARCHIVE_AFTER_DAYS: '0' }).archiveAfterDays).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'development', ARCHIVE_AFTER_DAYS: '45' }).archiveAfterDays).toBe(45);
+    for (const bad of ['-1', '2.5', 'ba mươi', '99999']) expect(() => loadConfig({ NODE_ENV: 'development', ARCHIVE_AFTER_DAYS: bad })).toThrow(/ARCHIVE_AFTER_DAYS/);
+  });
+});
+
 describe('the audit signing key', () => {
   afterEach(() => setAuditKeyring(undefined));
 

@@ -3,7 +3,7 @@ import { transaction } from '../db';
 import { legalClocks, stageDueAt } from '../domain/deadlines';
 import type { Category, Channel, ContactChannel, Harm, Severity } from '../domain/entries';
 import { FINISHED, isSlaStage } from '../domain/workflow';
-import { AppError, fieldError, staleVersion, validationFailed } from '../lib/errors';
+import { AppError, fieldError, immutableRecord, staleVersion, validationFailed } from '../lib/errors';
 import { Complaint, ComplaintHold, ComplaintStage, Customer } from '../models';
 import { clockContext, stageTarget } from '../queries/policy';
 import { checkAssignee } from './assignee';
@@ -19,6 +19,8 @@ import { CaseClocks } from './clocks';
 async function lockOpen(id: string, expectedVersion: number | undefined, actor: Actor): Promise<{ complaint: Complaint; customer: Customer }> {
   const complaint = await lockAuthorized(id, actor, 'update', 'update this Complaint');
   if (expectedVersion !== undefined && complaint.version !== expectedVersion) throw staleVersion(complaint.version);
+  // A sealed entry is refused as the database would refuse it (409 immutable_record), a closed one as finished.
+  if (complaint.status === 'archived') throw immutableRecord('The entry is sealed in the archive; it can no longer be changed.');
   if (FINISHED.includes(complaint.status))
     throw new AppError(409, 'conflict', `The entry is ${complaint.status}; it can no longer be changed.`, undefined, undefined, undefined, 'errors.finished');
   return { complaint, customer: (await Customer.findByPk(complaint.customerId))! };

@@ -122,9 +122,11 @@ describe('POST /api/v1/complaints/:id/archive', () => {
     expect(evidence.body.code).toBe('immutable_record');
     const sealedEntry = await Complaint.findByPk(c.id, { rejectOnEmpty: true });
     const edit = await t.request().patch(`/api/v1/complaints/${c.id}`).set(quality.auth).set('If-Match', String(sealedEntry.version)).send({ subject: 'Tiêu đề khác', version: sealedEntry.version });
-    // The entry's own command refuses first (its code predates the archive).
+    // The entry's own command refuses first, with the same code as the database's seal.
     expect(edit.status).toBe(409);
-    expect(edit.body.detail).toContain('archived');
+    expect(edit.body.code).toBe('immutable_record');
+    expect(edit.body.detail).toContain('sealed');
+    expect(letter.body.code).toBe('immutable_record');
 
     const refused = async (sql: string) => {
       try {

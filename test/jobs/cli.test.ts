@@ -1,22 +1,12 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { projectRoot } from '../../src/paths';
-import { entryArgs, migratedDataDir } from '../support/serverProcess';
+import { cliWith } from '../support/cli';
+import { migratedDataDir } from '../support/serverProcess';
 
 /** `job:run` and `job:list` as an operator runs them, on a migrated embedded database of their own. */
 const dataDir = migratedDataDir('casebook-jobs-');
 const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', TZ: 'UTC' };
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, entryArgs('src/cli.ts', args), { env, cwd: projectRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = cliWith(env);
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 

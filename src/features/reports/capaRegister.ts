@@ -10,13 +10,13 @@ import type { RegisterScope } from '../../policies/actionReaders';
 import type { ActionJson } from '../../presenters/actions';
 import { registerBatches, type ActionFilter } from '../../queries/actions';
 import { ExportAborted, cellText, wallClockIn } from './feedbackLog';
+import { REGISTER_BORDER, REGISTER_HEADER_ROW, openRegisterBook } from './registerBook';
 import { XLSX_CONTENT_TYPE } from './schema';
 import * as clock from '../../lib/clock';
 
-export const CAPA_HEADER_ROW = 3;
+export const CAPA_HEADER_ROW = REGISTER_HEADER_ROW;
 const OVERDUE_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFDE2E1' } };
-const thin = { style: 'thin' as const, color: { argb: 'FFBFBFBF' } };
-const border = { top: thin, left: thin, bottom: thin, right: thin };
+const border = REGISTER_BORDER;
 
 /**
  * Streams the CAPA register as an .xlsx into `out` (exceljs' WorkbookWriter, each row committed as
@@ -26,27 +26,13 @@ const border = { top: thin, left: thin, bottom: thin, right: thin };
 export async function writeCapaRegister(out: Writable, options: { batches: AsyncIterable<ActionJson[]>; lang: ReportLang; zone: string; now: Date; exportedBy: string; beforeFinish?: (rows: number) => Promise<void> }): Promise<number> {
   const { lang, zone, now } = options;
   const text = capaText(lang);
-  const { default: excel } = await import('exceljs');
-  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  workbook.creator = 'Casebook';
-  const sheet = workbook.addWorksheet(text.sheet.slice(0, 31), { views: [{ state: 'frozen', ySplit: CAPA_HEADER_ROW }] });
-  sheet.columns = CAPA_COLUMNS.map((c) => ({ key: c.key, width: c.width }));
-  const width = CAPA_COLUMNS.length;
-  const wallClock = wallClockIn(zone);
-
-  const title = sheet.addRow([text.title]);
-  title.getCell(1).style = { font: { bold: true, size: 14 }, alignment: { horizontal: 'center' } };
-  sheet.mergeCells(1, 1, 1, width);
-  title.commit();
-  const sub = sheet.addRow([cellText(text.exported(DateTime.fromJSDate(now, { zone }).toFormat('dd/MM/yyyy HH:mm'), zone, options.exportedBy))]);
-  sub.getCell(1).style = { font: { italic: true }, alignment: { horizontal: 'center' } };
-  sheet.mergeCells(2, 1, 2, width);
-  sub.commit();
-  const header = sheet.addRow(CAPA_COLUMNS.map((c) => c.header[lang]));
-  header.eachCell((cell) => {
-    cell.style = { font: { bold: true }, alignment: { vertical: 'middle', horizontal: 'center', wrapText: true }, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } }, border };
+  const { workbook, sheet } = await openRegisterBook(out, {
+    sheet: text.sheet,
+    columns: CAPA_COLUMNS.map((c) => ({ key: c.key, width: c.width, header: c.header[lang] })),
+    title: text.title,
+    exported: text.exported(DateTime.fromJSDate(now, { zone }).toFormat('dd/MM/yyyy HH:mm'), zone, options.exportedBy),
   });
-  header.commit();
+  const wallClock = wallClockIn(zone);
 
   let rows = 0;
   for await (const batch of options.batches) {

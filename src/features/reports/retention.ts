@@ -21,12 +21,12 @@ import { retentionPdfDocument, writeRetentionPdf } from '../../pdf/retentionRepo
 import { RETENTION_COLUMNS, retentionCells } from '../../presenters/retention';
 import { retentionReportBatches, type RetentionReportRow } from '../../queries/retention';
 import { ExportAborted, cellText } from './feedbackLog';
+import { REGISTER_BORDER, REGISTER_HEADER_ROW, openRegisterBook } from './registerBook';
 import { XLSX_CONTENT_TYPE } from './schema';
 
-export const RETENTION_HEADER_ROW = 3;
+export const RETENTION_HEADER_ROW = REGISTER_HEADER_ROW;
 const WIDTHS: Record<(typeof RETENTION_COLUMNS)[number], number> = { no: 7, reference: 18, retentionClass: 24, closedAt: 14, retentionUntil: 14, legalHold: 34, disposal: 24, verification: 18 };
-const thin = { style: 'thin' as const, color: { argb: 'FFBFBFBF' } };
-const border = { top: thin, left: thin, bottom: thin, right: thin };
+const border = REGISTER_BORDER;
 const HELD_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFF2CC' } };
 
 /** Who may export the retention report: the auditor. */
@@ -47,27 +47,13 @@ interface WriteOptions {
 export async function writeRetentionXlsx(out: Writable, options: WriteOptions): Promise<number> {
   const { lang, zone, now } = options;
   const t = translator(lang);
-  const { default: excel } = await import('exceljs');
-  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  workbook.creator = 'Casebook';
-  const sheet = workbook.addWorksheet(t('retention.report.sheet').slice(0, 31), { views: [{ state: 'frozen', ySplit: RETENTION_HEADER_ROW }] });
-  sheet.columns = RETENTION_COLUMNS.map((key) => ({ key, width: WIDTHS[key] }));
-  const width = RETENTION_COLUMNS.length;
-
-  const title = sheet.addRow([t('retention.report.title')]);
-  title.getCell(1).style = { font: { bold: true, size: 14 }, alignment: { horizontal: 'center' } };
-  sheet.mergeCells(1, 1, 1, width);
-  title.commit();
   const at = DateTime.fromJSDate(now, { zone }).toFormat('dd/MM/yyyy HH:mm');
-  const sub = sheet.addRow([cellText(t('retention.report.exported', { at, zone, by: options.exportedBy }))]);
-  sub.getCell(1).style = { font: { italic: true }, alignment: { horizontal: 'center' } };
-  sheet.mergeCells(2, 1, 2, width);
-  sub.commit();
-  const header = sheet.addRow(RETENTION_COLUMNS.map((c) => t(`retention.report.column.${c}`)));
-  header.eachCell((cell) => {
-    cell.style = { font: { bold: true }, alignment: { vertical: 'middle', horizontal: 'center', wrapText: true }, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } }, border };
+  const { workbook, sheet } = await openRegisterBook(out, {
+    sheet: t('retention.report.sheet'),
+    columns: RETENTION_COLUMNS.map((key) => ({ key, width: WIDTHS[key], header: t(`retention.report.column.${key}`) })),
+    title: t('retention.report.title'),
+    exported: t('retention.report.exported', { at, zone, by: options.exportedBy }),
   });
-  header.commit();
 
   let rows = 0;
   for await (const batch of options.batches) {

@@ -5,6 +5,9 @@ import { z } from '../lib/zod';
 /** Every feature registers its routes here from its schema.ts; /api/openapi.json is generated from it. */
 export const registry = new OpenAPIRegistry();
 
+/** The path parameters of a route on one record: `{id}`, a UUID. */
+export const IdParams = z.object({ id: z.string().uuid() });
+
 registry.registerComponent('securitySchemes', 'bearerAuth', {
   type: 'http',
   scheme: 'bearer',

@@ -1,6 +1,6 @@
 import { ACTION_STATUSES } from '../../domain/actions';
 import { CONTACT_CHANNELS } from '../../domain/entries';
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { ActionSchema, ActionsQuery, ContactSchema, CreateActionBody } from '../../http/schemas/actions';
 import { z } from '../../lib/zod';
 
@@ -37,8 +37,6 @@ export const ContactBody = z
   })
   .strict()
   .openapi('ActionContactInput');
-
-const IdParams = z.object({ id: z.string().uuid() });
 
 documentRoute({
   method: 'post',

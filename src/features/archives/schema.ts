@@ -1,4 +1,4 @@
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
 
@@ -33,7 +33,7 @@ documentRoute({
   path: '/api/v1/complaints/{id}/archive',
   summary: 'Seal a closed entry into the archive chain: canonical snapshot, SHA-256, linked to the previous archive; status archived (quality)',
   tags: ['Archive'],
-  params: z.object({ id: z.string().uuid() }),
+  params: IdParams,
   body: ArchiveCaseBody,
   response: { status: 201, schema: SealedArchiveSchema },
   problems: [403, 404, 409],

@@ -3,7 +3,7 @@ import { STAGES } from '../../domain/workflow';
 import { instantOrDate, isoDate } from '../../lib/dates';
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { CreateCustomerBody, CustomerSchema } from '../../http/schemas/customers';
 import { ActionSchema } from '../../http/schemas/actions';
 import { EvidenceSchema } from '../../http/schemas/evidence';
@@ -197,7 +197,6 @@ export const CaseSchema = ComplaintSchema.extend({
   signatures: z.array(SignatureSchema).openapi({ description: 'Every signature, newest first; a later decision names what it `supersedes`' }),
 }).openapi('Case');
 
-const IdParams = z.object({ id: z.string().uuid() });
 documentRoute({ method: 'post', path: '/api/v1/complaints', summary: 'Log an entry (complaint or feedback). Accepts Idempotency-Key.', tags: ['Complaints'], body: CreateComplaintBody, response: { status: 201, schema: ComplaintSchema }, problems: [403, 409] });
 documentRoute({ method: 'get', path: '/api/v1/complaints', summary: 'The log book and the queue: filters, text search, overdue', tags: ['Complaints'], query: ComplaintListQuery, response: { status: 200, schema: z.object({ items: z.array(ComplaintSchema), nextCursor: z.string().nullable() }) }, problems: [403] });
 documentRoute({ method: 'get', path: '/api/v1/complaints/{id}', summary: 'One case with its timeline, holds, earlier entries, evidence, meetings and findings', tags: ['Complaints'], params: IdParams, response: { status: 200, schema: CaseSchema }, problems: [403, 404] });

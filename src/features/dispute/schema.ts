@@ -1,7 +1,5 @@
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { z } from '../../lib/zod';
-
-const IdParams = z.object({ id: z.string().uuid() });
 
 documentRoute({
   method: 'get',

@@ -1,4 +1,4 @@
-import { documentRoute, ProblemSchema, registry } from '../../http/openapi';
+import { documentRoute, IdParams, ProblemSchema, registry } from '../../http/openapi';
 import { EvidenceSchema, UploadedEvidenceSchema } from '../../http/schemas/evidence';
 import { z } from '../../lib/zod';
 
@@ -14,8 +14,6 @@ export const EvidenceFields = z.object({
 });
 
 export const WithdrawBody = z.object({ reason: text(5000).pipe(z.string().min(1)) }).strict().openapi('WithdrawEvidence');
-
-const IdParams = z.object({ id: z.string().uuid() });
 
 registry.registerPath({
   method: 'post',

@@ -1,4 +1,4 @@
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { FindingSchema } from '../../http/schemas/findings';
 import { z } from '../../lib/zod';
 
@@ -37,7 +37,7 @@ documentRoute({
   path: '/api/v1/complaints/{id}/findings',
   summary: 'Record the findings of the investigation (a new version superseding the current one)',
   tags: ['Findings'],
-  params: z.object({ id: z.string().uuid() }),
+  params: IdParams,
   body: RecordFindingsBody,
   response: { status: 201, schema: FindingSchema },
   problems: [403, 404, 409],

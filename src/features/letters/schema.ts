@@ -1,4 +1,4 @@
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { LetterSchema } from '../../http/schemas/letters';
 import { z } from '../../lib/zod';
 import { LETTER_CHANNELS, LETTER_KINDS, LETTER_LOCALES } from '../../models/Letter';
@@ -26,7 +26,6 @@ export const IssueLetterBody = z
   .strict()
   .openapi('IssueLetter');
 
-
 export const TemplateParams = z.object({ kind, locale }).strict();
 
 export const SaveTemplateBody = z
@@ -41,7 +40,6 @@ export const LetterTemplateSchema = z
   .object({ id: z.string().uuid(), kind, locale, version: z.number().int(), source: z.string(), createdBy: z.string().uuid().nullable(), createdAt: z.string() })
   .openapi('LetterTemplate');
 
-const IdParams = z.object({ id: z.string().uuid() });
 const pdf = { status: 200, contentType: 'application/pdf', schema: z.string().openapi({ format: 'binary' }) };
 
 documentRoute({ method: 'post', path: '/api/v1/complaints/{id}/letters', summary: 'Issue a letter: rendered to PDF, stored (SHA-256, template version), immutable; by e-mail through the outbox with the PDF attached. A first reply, invitation or resolution letter meets the 48-hour first-reply clock', tags: ['Letters'], params: IdParams, body: IssueLetterBody, response: { status: 201, schema: LetterSchema }, problems: [403, 404, 409] });

@@ -1,4 +1,4 @@
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { MeetingAssignmentSchema, MeetingSchema } from '../../http/schemas/meetings';
 import { z } from '../../lib/zod';
 
@@ -42,8 +42,6 @@ export const AssignmentStatusBody = z
   })
   .strict()
   .openapi('MeetingAssignmentStatus');
-
-const IdParams = z.object({ id: z.string().uuid() });
 
 documentRoute({
   method: 'post',

@@ -1,7 +1,7 @@
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
 import { OUTBOX_STATUSES } from '../../outbox/outbox';
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 
 const instant = z.string().datetime({ offset: true });
 
@@ -34,7 +34,6 @@ export const OutboxListQuery = z
   })
   .strict();
 
-const IdParams = z.object({ id: z.string().uuid() });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 documentRoute({

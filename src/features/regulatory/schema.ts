@@ -1,4 +1,4 @@
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { RegulatoryReviewSchema, SignatureSchema } from '../../http/schemas/regulatory';
 import { REGULATORY_DECISIONS, REPORT_CATEGORIES } from '../../domain/regulatory';
 import { isoDate } from '../../lib/dates';
@@ -50,14 +50,12 @@ export const DecisionSchema = z
   })
   .openapi('RegulatoryDecisionResult');
 
-const params = z.object({ id: z.string().uuid() });
-
 documentRoute({
   method: 'post',
   path: '/api/v1/complaints/{id}/regulatory/submit',
   summary: 'Submit a serious case to the CEO for the regulatory-report decision (awaiting_ceo, with the provisional reportDueAt); one open review per case',
   tags: ['Regulatory'],
-  params,
+  params: IdParams,
   body: SubmitReviewBody,
   response: { status: 201, schema: RegulatoryReviewSchema },
   problems: [403, 404, 409],
@@ -68,7 +66,7 @@ documentRoute({
   summary:
     "The CEO's decision as an electronic signature: the password re-entered (wrong: 401 signature_invalid; too many: 429), contentSha256 not matching what would be signed: 409. A retry with the same Idempotency-Key returns the first answer; a later decision supersedes the earlier one",
   tags: ['Regulatory'],
-  params,
+  params: IdParams,
   body: DecisionBody,
   response: { status: 201, schema: DecisionSchema },
   problems: [403, 404, 409, 429],
@@ -78,7 +76,7 @@ documentRoute({
   path: '/api/v1/complaints/{id}/regulatory/report',
   summary: 'File the report of a `report` decision with the authority (admin_officer), once',
   tags: ['Regulatory'],
-  params,
+  params: IdParams,
   body: FilingBody,
   response: { status: 201, schema: RegulatoryReviewSchema },
   problems: [403, 404, 409],
@@ -88,7 +86,7 @@ documentRoute({
   path: '/api/v1/complaints/{id}/regulatory/report-form.pdf',
   summary: "The regulatory report form prefilled from the case and its current review, as a PDF in Vietnamese (ceo, admin_officer, legal, auditor); 409 without a review. The web UI links it with its session cookie",
   tags: ['Regulatory'],
-  params,
+  params: IdParams,
   response: { status: 200, contentType: 'application/pdf', schema: z.string().openapi({ format: 'binary' }), description: 'The report form, shown inline, named bao-cao-co-quan-chuc-nang_<reference>.pdf' },
   problems: [403, 404, 409],
 });

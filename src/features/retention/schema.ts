@@ -1,4 +1,4 @@
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
 
@@ -61,8 +61,6 @@ export const RetentionReviewQuery = z
     cursor: z.string().max(500).optional(),
   })
   .strict();
-
-const IdParams = z.object({ id: z.string().uuid() });
 
 documentRoute({ method: 'get', path: '/api/v1/retention-classes', summary: 'The retention classes: years an archive is kept after closure (auditor, legal, sysadmin)', tags: ['Retention'], response: { status: 200, schema: z.object({ items: z.array(RetentionClassSchema) }) }, problems: [403] });
 documentRoute({ method: 'put', path: '/api/v1/retention-classes/{key}', summary: 'Change the years of a retention class (sysadmin). Applies to archives sealed afterwards: an archive keeps the date computed when it was sealed. Audited.', tags: ['Retention'], params: RetentionClassParams, body: PutRetentionClassBody, response: { status: 200, schema: RetentionClassSchema }, problems: [403, 404, 409] });

@@ -6,7 +6,7 @@ import { isoDate } from '../../lib/dates';
 import type { Lang } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 
 /** The longest target the table accepts: one year. */
 export const MAX_TARGET_MINUTES = 525_600;
@@ -160,7 +160,6 @@ export const SettingSchema = z
   .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue, ReportingRulesValue, LetterheadValue]), version: z.number().int(), updatedAt: z.string() })
   .openapi('Setting');
 
-const IdParams = z.object({ id: z.string().uuid() });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 const ifMatch = 'Send If-Match or `version` to refuse a stale edit (409).';
 

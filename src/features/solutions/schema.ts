@@ -1,5 +1,5 @@
 import { CONTACT_CHANNELS } from '../../domain/entries';
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { CreateActionBody } from '../../http/schemas/actions';
 import { FollowUpSchema, SolutionSchema } from '../../http/schemas/solutions';
 import { z } from '../../lib/zod';
@@ -25,13 +25,12 @@ export const FollowUpBody = z
   .strict()
   .openapi('FollowUpOutcome');
 
-const params = z.object({ id: z.string().uuid() });
 documentRoute({
   method: 'post',
   path: '/api/v1/complaints/{id}/solution',
   summary: 'Quality proposes the solution of the current round (a new version; only in the solution stage)',
   tags: ['Solution'],
-  params,
+  params: IdParams,
   body: ProposeSolutionBody,
   response: { status: 201, schema: SolutionSchema },
   problems: [403, 404, 409],
@@ -41,7 +40,7 @@ documentRoute({
   path: '/api/v1/complaints/{id}/follow-up',
   summary: 'Quality records the follow-up outcome (only in follow_up): the customer contacted, satisfied or not',
   tags: ['Solution'],
-  params,
+  params: IdParams,
   body: FollowUpBody,
   response: { status: 201, schema: FollowUpSchema },
   problems: [403, 404, 409],

@@ -1,6 +1,6 @@
 import { limitSchema } from '../../lib/pagination';
 import { z } from '../../lib/zod';
-import { documentRoute } from '../../http/openapi';
+import { documentRoute, IdParams } from '../../http/openapi';
 import { passwordField as password, RoleSchema, UserSchema } from '../../http/schemas/users';
 
 export const DepartmentSchema = z
@@ -56,7 +56,6 @@ export const UpdateDepartmentBody = z
   .strict()
   .openapi('UpdateDepartment');
 
-const IdParams = z.object({ id: z.string().uuid() });
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 documentRoute({ method: 'get', path: '/api/v1/users', summary: 'List users (sysadmin)', tags: ['Users'], query: UserListQuery, response: { status: 200, schema: list(UserSchema) }, problems: [403] });

@@ -20,7 +20,7 @@ export function layerBoundaries() {
       { regex: up('models', 'db', 'features', 'http', 'commands', 'queries', 'presenters', 'jobs', 'outbox', 'app', 'server'), message: 'src/domain holds pure rules: no models, database, commands, queries or HTTP.' },
     ]),
     // Below the HTTP layer: PDFs, Excel, jobs and the outbox use these without importing upward.
-    restrict(['src/{commands,queries,models,presenters,jobs,outbox,policies,audit,procedure,pdf}/**/*.ts'], [
+    restrict(['src/{commands,queries,models,presenters,jobs,outbox,notifications,policies,audit,procedure,pdf}/**/*.ts'], [
       { regex: up('features', 'http', 'app', 'server'), message: 'Below the HTTP layer: no imports of src/features or src/http.' },
     ]),
     // A migration does forever what it did when it ran: it imports no live code (src/db/migrations/lib and src/audit/keys excepted).

@@ -19,6 +19,9 @@ const envSchema = z.object({
   MAIL_FROM: z.string().optional(),
   // Empty (as .env.example leaves it) means the default, on.
   OUTBOX_WORKER: z.union([z.literal('').transform(() => undefined), boolish]).optional(),
+  // Empty means the default, on.
+  JOBS: z.union([z.literal('').transform(() => undefined), boolish]).optional(),
+  PUBLIC_URL: z.union([z.literal('').transform(() => undefined), z.string().url()]).optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   MAX_UPLOAD_MB: z.coerce.number().positive().max(1024).default(25),
   ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -48,6 +51,10 @@ export interface Config {
   mailFrom: string;
   /** The outbox delivery worker runs in this instance (OUTBOX_WORKER=off disables it). */
   outboxWorker: boolean;
+  /** The scheduled jobs run in this instance (JOBS=off disables the schedule; `job:run` still works). */
+  jobs: boolean;
+  /** Where people reach this instance, for links in e-mails (PUBLIC_URL; default http://localhost:PORT), without a trailing slash. */
+  publicUrl: string;
   logLevel: string;
   maxUploadBytes: number;
   /** Days after closure the archive-sealing job seals a closed case (ARCHIVE_AFTER_DAYS, default 30: the survey link has expired by then). */
@@ -107,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: checkSmtpUrl(e.SMTP_URL),
     mailFrom: checkMailFrom(e.MAIL_FROM || DEFAULT_MAIL_FROM),
     outboxWorker: e.OUTBOX_WORKER ?? true,
+    jobs: e.JOBS ?? true,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     archiveAfterDays: e.ARCHIVE_AFTER_DAYS,

@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(banner(config, database, `http://localhost:${port}`, seeded));
-  const stopScheduler = startScheduler(config.timezone, allJobs(config));
+  // JOBS=off: this instance runs no schedule (another instance does; `job:run` still runs one by hand).
+  const stopScheduler = config.jobs ? startScheduler(config.timezone, allJobs(config)) : async () => {};
   // Delivers what commits enqueued (src/outbox/): woken after each commit, polling meanwhile.
   const stopOutbox = config.outboxWorker ? startOutboxWorker(config) : async () => {};
 

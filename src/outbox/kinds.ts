@@ -19,6 +19,8 @@ export interface RenderContext {
   senderName: string;
   /** The reference of the row's entry (complaint_id), read at delivery; null when the row has none. */
   reference: string | null;
+  /** Where people reach this instance (PUBLIC_URL), for absolute links; no trailing slash. */
+  publicUrl: string;
 }
 
 export interface OutboxKind {

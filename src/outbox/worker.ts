@@ -12,12 +12,15 @@ import { outboxSignal, WAKE } from './outbox';
 import './entryReceived';
 import './auditAnchorMail';
 import './letterIssued';
+import './notificationMail';
 
 export interface OutboxWorkerOptions {
   mailer: Mailer;
   timezone: string;
   /** Who the e-mails are signed by: MAIL_FROM's display name. */
   senderName: string;
+  /** PUBLIC_URL, for the links the messages carry (default http://localhost:3000). */
+  publicUrl?: string;
   /** Names this worker's claims (host:pid:random by default). */
   id?: string;
   /** Rows claimed per round; they are sent side by side. */
@@ -52,6 +55,7 @@ export const OUTBOX_DEFAULTS = {
   backoffBaseMs: 30_000,
   backoffMaxMs: 60 * 60_000,
   maxAttempts: 10,
+  publicUrl: 'http://localhost:3000',
 };
 
 const MAX_ERROR_LENGTH = 1000;
@@ -189,7 +193,7 @@ export class OutboxWorker {
     try {
       const kind = outboxKind(row.kind);
       if (!kind) throw new Error(`No renderer for outbox kind "${row.kind}"`);
-      const mail = kind.render(row.payload, { timezone: this.options.timezone, senderName: this.options.senderName, reference: row.reference });
+      const mail = kind.render(row.payload, { timezone: this.options.timezone, senderName: this.options.senderName, reference: row.reference, publicUrl: this.options.publicUrl });
       const attachments = kind.attachments ? await kind.attachments(row.payload) : undefined;
       const { info } = await this.options.mailer.send({
         id: row.id,
@@ -266,9 +270,9 @@ export class OutboxWorker {
 }
 
 /** The worker `src/server.ts` starts (unless OUTBOX_WORKER=off): SMTP_URL, else .eml files. Returns its stop. */
-export function startOutboxWorker(config: { smtpUrl: string | undefined; mailFrom: string; dataDir: string; timezone: string }): () => Promise<void> {
+export function startOutboxWorker(config: { smtpUrl: string | undefined; mailFrom: string; dataDir: string; timezone: string; publicUrl: string }): () => Promise<void> {
   const mailer = mailerFor(config);
-  const worker = new OutboxWorker({ mailer, timezone: config.timezone, senderName: fromName(config.mailFrom) });
+  const worker = new OutboxWorker({ mailer, timezone: config.timezone, senderName: fromName(config.mailFrom), publicUrl: config.publicUrl });
   worker.start();
   logger.info('outbox worker started', { worker: worker.id, transport: mailer.description });
   return async () => {

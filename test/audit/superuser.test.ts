@@ -132,7 +132,7 @@ describe('the audit trail against the database superuser', () => {
       expect(mails.map((m) => m.recipient)).toEqual(['auditor@example.com', 'kiemtoan@example.vn']);
       for (const m of mails) expect(m.payload).toEqual(line);
       expect(mails[0].dedupe_key).toBe(`audit.anchor:anchor-${anchorId}:auditor@example.com`);
-      const rendered = outboxKind('audit.anchor')!.render(mails[0].payload, { timezone: 'Asia/Ho_Chi_Minh', senderName: 'Casebook', reference: null });
+      const rendered = outboxKind('audit.anchor')!.render(mails[0].payload, { timezone: 'Asia/Ho_Chi_Minh', senderName: 'Casebook', reference: null, publicUrl: 'http://localhost:3000' });
       expect(rendered.subject).toContain(`#${anchorId}`);
       expect(rendered.text).toContain(JSON.stringify(line));
     } finally {

@@ -19,6 +19,7 @@ import * as m0017 from './0017-solutions';
 import * as m0018 from './0018-actions';
 import * as m0019 from './0019-letters';
 import * as m0020 from './0020-archives';
+import * as m0021 from './0021-notifications';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -42,4 +43,5 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0018-actions', up: m0018.up },
   { name: '0019-letters', up: m0019.up },
   { name: '0020-archives', up: m0020.up },
+  { name: '0021-notifications', up: m0021.up },
 ];

@@ -57,6 +57,7 @@ export const TEXT = {
     exported: (at: string, zone: string, by: string) => `Xuất lúc ${at} (${zone}) bởi ${by}`,
     stage: (stage: string) => `Giai đoạn: ${stage}`,
     onHold: (stage: string) => `Tạm dừng (${stage})`,
+    disposed: 'Đã tiêu hủy (hết thời hạn lưu trữ)',
     total: (n: number) => `Tổng số: ${n} mục`,
     empty: 'Không có mục nào trong kỳ.',
     series: (prefix: string, first: string, last: string, n: number) => `${prefix}: ${first} → ${last} (${n} mục)`,
@@ -72,6 +73,7 @@ export const TEXT = {
     exported: (at: string, zone: string, by: string) => `Exported ${at} (${zone}) by ${by}`,
     stage: (stage: string) => `Stage: ${stage}`,
     onHold: (stage: string) => `On hold (${stage})`,
+    disposed: 'Disposed of (retention ended)',
     total: (n: number) => `Total: ${n} entries`,
     empty: 'No entries in this period.',
     series: (prefix: string, first: string, last: string, n: number) => `${prefix}: ${first} → ${last} (${n} entries)`,
@@ -105,6 +107,8 @@ export interface FeedbackLogColumn {
 const open = (status: Stage) => status !== 'closed' && status !== 'archived';
 
 function statusText(e: FeedbackLogEntry, lang: ReportLang): string {
+  // A disposed entry keeps its line and number: the book has no silent gap (PRODUCT.md "Retention").
+  if (e.disposedAt) return TEXT[lang].disposed;
   if (e.status === 'on_hold' && e.heldStatus) return TEXT[lang].onHold(WORDS[lang].stage(e.heldStatus));
   return WORDS[lang].stage(e.status);
 }

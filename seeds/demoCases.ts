@@ -17,6 +17,7 @@ import { subject } from '@casl/ability';
 import type { SubjectRecord } from '../src/policies/ability';
 import { demoActions } from './demoActions';
 import { demoEmail } from './demo';
+import { demoServices } from './demoServices';
 
 const CUSTOMERS: CustomerInput[] = [
   { name: 'Nguyễn Thị Hoa', type: 'person', phone: '0912 345 678', email: 'hoa.nguyen@example.vn', tier: 'loyal' },
@@ -100,6 +101,7 @@ export async function seedDemoCases(zone: string): Promise<number> {
   };
   const customers: Customer[] = [];
   for (const c of CUSTOMERS) customers.push(await asUser(intake, () => createCustomer(c)));
+  await demoServices(customers, zone, (fn) => asUser(intake, fn));
   for (const demo of [...CASES].sort((a, b) => b.daysAgo - a.daysAgo)) {
     const receivedAt = new Date(Date.now() - demo.daysAgo * 86_400_000);
     let complaint = await asUser(intake, () =>

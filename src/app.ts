@@ -17,6 +17,10 @@ import { docsRouter } from './features/openapi/docs';
 import { pageLocals, renderErrorPage } from './http/pageLocals';
 import { outboxApi } from './features/outbox/api';
 import { outboxPages } from './features/outbox/pages';
+import { jobsApi } from './features/jobs/api';
+import { jobsPages } from './features/jobs/pages';
+import { notificationsApi } from './features/notifications/api';
+import { notificationsPages } from './features/notifications/pages';
 import { usersApi } from './features/users/api';
 import { complaintsApi } from './features/complaints/api';
 import { customersApi } from './features/customers/api';
@@ -38,12 +42,15 @@ import { disputePages } from './features/dispute/pages';
 import { customersPages } from './features/customers/pages';
 import { reportsApi } from './features/reports/api';
 import { reportsPages } from './features/reports/pages';
+import { disposalApi } from './features/disposal/api';
+import { disposalPages } from './features/disposal/pages';
 import { retentionApi } from './features/retention/api';
 import { retentionPages } from './features/retention/pages';
 import { settingsApi } from './features/settings/api';
 import { settingsPages } from './features/settings/pages';
 import { solutionsApi } from './features/solutions/api';
 import { solutionsPages } from './features/solutions/pages';
+import { surveyPages } from './features/survey/pages';
 import { usersPages } from './features/users/pages';
 import { csrfProtection } from './lib/csrf';
 import { errorHandler } from './lib/errorHandler';
@@ -144,7 +151,7 @@ export function createApp(config: Config): express.Express {
     authApi(config),
     usersApi(),
     auditApi(config),
-    customersApi(),
+    customersApi(config),
     complaintsApi(config),
     evidenceApi(config),
     findingsApi(),
@@ -156,9 +163,12 @@ export function createApp(config: Config): express.Express {
     disputeApi(config),
     // Before the archive routes: /archives/retention-review is not an archive id.
     retentionApi(),
+    disposalApi(),
     reportsApi(config),
     settingsApi(),
     outboxApi(),
+    jobsApi(config),
+    notificationsApi(config),
     archivesApi(),
   );
   app.use('/api', () => {
@@ -168,6 +178,8 @@ export function createApp(config: Config): express.Express {
   app.use(pageLocals(config, csrf.token));
   app.use(
     authPages(config),
+    // The public satisfaction survey (no sign-in), beside the sign-in page.
+    surveyPages(),
     homePages(),
     // Before the case page: adds the documents (8D, dispute file) its partial shows.
     disputePages(),
@@ -182,10 +194,13 @@ export function createApp(config: Config): express.Express {
     lettersPages(config),
     regulatoryPages(config),
     retentionPages(),
+    disposalPages(),
     customersPages(),
     usersPages(),
     settingsPages(),
     outboxPages(),
+    jobsPages(config),
+    notificationsPages(config),
     auditPages(config),
     reportsPages(config),
     accountPages(),

@@ -9,7 +9,7 @@ import { manualTick } from './jobs/CronJob';
 import { allJobs } from './jobs/scheduler';
 import { recentJobRuns } from './queries/jobRuns';
 import { verifyAuditTrail } from './commands/auditVerifier';
-import { verifyArchives } from './commands/archiveVerifier';
+import { verifyAndRecord } from './commands/archiveVerifications';
 import cliProgress from 'cli-progress';
 import { auditKeyring, generateSigningKeyPem } from './audit/keys';
 import { installAuditKeys } from './audit/install';
@@ -133,7 +133,7 @@ program
     const bar = new cliProgress.SingleBar({ format: '{phase} [{bar}] {value}/{total}', hideCursor: true, noTTYOutput: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
     let phase = '';
     const report = await withDatabase(() =>
-      verifyArchives((p, done, total) => {
+      verifyAndRecord('cli', null, (p, done, total) => {
         if (p !== phase) {
           if (phase) bar.stop();
           phase = p;

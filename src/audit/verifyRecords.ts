@@ -40,15 +40,24 @@ const labelOf = (type: string, id: string, row?: Model) => {
  * Rebuilds each audited record's current state from its trail (the hooks' create, update and
  * delete events, in chain order) and compares it with the stored row, in batches: a row changed,
  * removed or resurrected outside the application is reported by name. Records of a disposed
- * case are not compared (their content was purged on purpose).
+ * case, and customers erased with their last case, are not compared (purged on purpose).
  */
+/** What disposal purged on purpose, as the signed `complaint.disposed` events say: cases, and customers erased with their last case. */
+export interface Purged {
+  cases: ReadonlySet<string>;
+  customers: ReadonlySet<string>;
+}
+
+export const isPurged = (p: Purged, e: { complaintId: string | null; entityType: string; entityId: string | null }): boolean =>
+  (e.complaintId !== null && p.cases.has(e.complaintId)) || (e.entityType === 'Customer' && e.entityId !== null && p.customers.has(e.entityId));
+
 export class RecordReplayer {
   private pending = new Map<string, Map<string, Replay>>();
   compared = 0;
 
   constructor(
     private readonly failures: VerificationFailure[],
-    private readonly disposed: ReadonlySet<string>,
+    private readonly purged: Purged,
   ) {}
 
   async add(e: ReplayEvent): Promise<void> {
@@ -108,7 +117,7 @@ export class RecordReplayer {
         this.failures.push({ id: labelOf(type, id, row), reason: 'the record exists, but its trail never created it or says it was deleted' });
         continue;
       }
-      if (!row || !replay.complete || (replay.complaintId && this.disposed.has(replay.complaintId))) continue;
+      if (!row || !replay.complete || isPurged(this.purged, { complaintId: replay.complaintId, entityType: type, entityId: id })) continue;
       this.compared++;
       const differing: string[] = [];
       for (const [field, expected] of Object.entries(replay.state)) {

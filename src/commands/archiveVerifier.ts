@@ -91,6 +91,22 @@ async function blobOwners(sha256: string): Promise<string> {
   return rows.length ? ` (evidence ${rows.map((r) => `${r.id} of ${r.reference}`).join(', ')})` : '';
 }
 
+/**
+ * Were these bytes purged by disposal? Every record using them (evidence or letters with this
+ * hash) belongs to a case whose signed `complaint.disposed` event exists — the one reason bytes may
+ * be gone (migration 0026). A superuser removing the bytes of a live record is still reported.
+ */
+async function purgedByDisposal(table: 'evidence' | 'letters', sha256: string): Promise<boolean> {
+  const column = table === 'evidence' ? 'blob_sha256' : 'sha256';
+  const [row] = await query<{ n: number; live: number }>(
+    `SELECT count(*)::int AS n,
+            count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM audit_events ev WHERE ev.complaint_id = x.complaint_id AND ev.action = 'complaint.disposed'))::int AS live
+       FROM ${table} x WHERE x.${column} = $1`,
+    [sha256],
+  );
+  return row.n > 0 && row.live === 0;
+}
+
 /** One blob, streamed chunk by chunk: a reason when its bytes are not what its row says, else null. */
 async function checkBlob(b: { sha256: string; size: string; chunkSet: string; chunkCount: number }): Promise<string | null> {
   const hash = createHash('sha256');
@@ -119,7 +135,7 @@ async function verifyBlobs(failures: VerificationFailure[], progress: VerifyProg
     );
     for (const b of batch) {
       const reason = await checkBlob(b);
-      if (reason) failures.push({ id: `evidence_blob:${b.sha256}${await blobOwners(b.sha256)}`, reason });
+      if (reason && !(await purgedByDisposal('evidence', b.sha256))) failures.push({ id: `evidence_blob:${b.sha256}${await blobOwners(b.sha256)}`, reason });
       done++;
       if (done % 20 === 0) progress('evidence', done, all);
     }
@@ -141,7 +157,7 @@ async function verifyLetterPdfs(failures: VerificationFailure[], progress: Verif
     for (const p of batch) {
       const bytes = Buffer.isBuffer(p.bytes) ? p.bytes : Buffer.alloc(0);
       const reason = bytes.length !== p.size ? `${bytes.length} bytes where ${p.size} were recorded` : sha256Hex(bytes) !== p.sha256.trim() ? 'its bytes do not match its sha256: they were altered' : null;
-      if (reason) {
+      if (reason && !(bytes.length === 0 && (await purgedByDisposal('letters', p.sha256)))) {
         const letters = await query<{ id: string; reference: string }>(
           'SELECT l.id, c.reference FROM letters l JOIN complaints c ON c.id = l.complaint_id WHERE l.sha256 = $1 ORDER BY l.id LIMIT 5',
           [p.sha256],

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QueryTypes } from 'sequelize';
 import { auditKeyring } from '../audit/keys';
-import { RecordReplayer, recordsWithoutTrail, verifyLogBook, type VerificationFailure } from '../audit/verifyRecords';
+import { isPurged, RecordReplayer, recordsWithoutTrail, verifyLogBook, type Purged, type VerificationFailure } from '../audit/verifyRecords';
 import { readWitness } from '../audit/witness';
 import { sequelize } from '../db';
 import { AUDIT_FORMAT, anchorHash, anchorSigningMessage, chainKey, contentHash, eventHash, eventSigningMessage, type AuditContent } from '../domain/auditChain';
@@ -58,14 +58,17 @@ export async function verifyAuditTrail(): Promise<AuditVerification> {
   let checked = 0;
   let chains = 0;
 
-  const disposed = new Set(
-    (
-      await s.query<{ complaintId: string }>(
-        `SELECT DISTINCT complaint_id AS "complaintId" FROM audit_events WHERE action = 'complaint.disposed' AND complaint_id IS NOT NULL`,
-        { type: QueryTypes.SELECT },
-      )
-    ).map((r) => r.complaintId),
+  // The signed disposal events (their content stays: it is the tombstone's proof, checked below).
+  const disposals = await s.query<{ complaintId: string; erasedCustomerId: string | null }>(
+    `SELECT e.complaint_id AS "complaintId", c.content #>> '{meta,erasedCustomerId}' AS "erasedCustomerId"
+       FROM audit_events e LEFT JOIN audit_event_contents c ON c.event_id = e.id
+      WHERE e.action = 'complaint.disposed' AND e.complaint_id IS NOT NULL`,
+    { type: QueryTypes.SELECT },
   );
+  const disposed: Purged = {
+    cases: new Set(disposals.map((d) => d.complaintId)),
+    customers: new Set(disposals.flatMap((d) => (d.erasedCustomerId ? [d.erasedCustomerId] : []))),
+  };
   const replayer = new RecordReplayer(failures, disposed);
 
   // The chain's head comes with each of its events (one join), so closing a chain costs no query.
@@ -126,7 +129,7 @@ function checkEvent(
   row: EventRow,
   prev: { key: string; seq: number; hash: string },
   keyring: ReturnType<typeof auditKeyring>,
-  disposed: ReadonlySet<string>,
+  disposed: Purged,
   failures: VerificationFailure[],
 ): void {
   const where = `event ${row.seq} of ${row.chainKey}`;
@@ -150,7 +153,9 @@ function checkEvent(
   if (chainKey(row.entityType, row.entityId) !== row.chainKey)
     failures.push({ id: row.id, reason: `${where} names ${row.entityType}:${row.entityId}, not its chain's record` });
   if (row.content === null || row.salt === null) {
-    if (!row.complaintId || !disposed.has(row.complaintId))
+    if (row.action === 'complaint.disposed')
+      failures.push({ id: row.id, reason: `${where} is a disposal that lost its content: the tombstone's proof was removed` });
+    else if (!isPurged(disposed, row))
       failures.push({ id: row.id, reason: `${where} lost its content, and its case was never disposed of` });
   } else if (contentHash(row.salt, row.content) !== row.contentHash) {
     failures.push({ id: row.id, reason: `${where} has content that does not match its signed hash: the content was altered` });

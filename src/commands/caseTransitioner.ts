@@ -1,4 +1,5 @@
 import { transaction } from '../db';
+import { clockMarks, measureOf } from '../domain/clockMarks';
 import { heldMinutes, stageDueAt, type StageTarget } from '../domain/deadlines';
 import type { ContactChannel } from '../domain/entries';
 import { EDGE_ACTIONS, isSlaStage, RESOLVING, type EdgeAction, type Stage, type TransitionInput } from '../domain/workflow';
@@ -127,7 +128,7 @@ async function moveCase(
         const holds = (await ComplaintHold.findAll({ where: { complaintId } })).map((h) => ({ from: h.startedAt, to: h.endedAt }));
         const due = stageDueAt(openVisit.enteredAt, target, holds, now, ctx);
         await openVisit.update({ dueAt: due });
-        clocks.resume('stage', due, heldMinutes(stageClock.startedAt, holds), SET_BY);
+        clocks.resume('stage', due, heldMinutes(stageClock.startedAt, holds), SET_BY, clockMarks(openVisit.enteredAt, due, measureOf(target), holds, ctx));
       }
       complaint.set({ status: resumed, heldStatus: null });
     } else {
@@ -153,7 +154,7 @@ async function moveCase(
       // The CS director's approval or return is written on the proposal it decides, in this transaction.
       if (check.edge.action === 'review') await recordReview(proposal, { reviewerId: actor.userId, approved: input.to === 'response', comment: (input.to === 'response' ? input.note : input.reason)?.trim() || null, at: now });
       // The new stage's SLA replaces the one left; a stage without one leaves the stage clock met.
-      if (due) clocks.start('stage', now, due, SET_BY);
+      if (due) clocks.start('stage', now, due, SET_BY, clockMarks(now, due, measureOf(target!), [], ctx));
       else clocks.meet('stage', now);
       if (from === 'intake') leaveIntake(complaint, customer, clocks, input, now);
       if (RESOLVING.includes(input.to) && !complaint.resolvedAt) {

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { QueryTypes, type Model } from 'sequelize';
 import { sequelize, transaction } from '../db';
 import { intakeClocks, nextDueAt } from '../domain/clocks';
+import { clockMarks, measureOfKind } from '../domain/clockMarks';
 import { legalClocks, stageDueAt } from '../domain/deadlines';
 import { formatReference, type Category, type Channel, type Harm, type Kind, type Severity } from '../domain/entries';
 import { RECURRENCE_FIELDS, type RecurrenceCriterion } from '../domain/recurrence';
@@ -195,7 +196,8 @@ export async function intakeComplaint(input: IntakeInput, actor: { userId: strin
       note: null,
       reason: null,
     });
-    const clockRows = clocks.map((c) => CaseClock.build({ complaintId: id, ...c }));
+    // Each clock with its SLA marks (80 %/150 % of its measured time, src/domain/clockMarks.ts).
+    const clockRows = clocks.map((c) => CaseClock.build({ complaintId: id, ...c, ...clockMarks(c.startedAt, c.dueAt, measureOfKind(c.kind, intakeTarget), [], ctx) }));
     const records: PreparedInsert[] = [stage, ...clockRows].map((r) => prepareInsert<Model>(r));
     const built = Complaint.build({
       id,

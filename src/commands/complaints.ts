@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { transaction } from '../db';
+import { clockMarks, measureOf } from '../domain/clockMarks';
 import { legalClocks, stageDueAt } from '../domain/deadlines';
 import type { Category, Channel, ContactChannel, Harm, Severity } from '../domain/entries';
 import { FINISHED, isSlaStage } from '../domain/workflow';
@@ -118,14 +119,16 @@ export async function updateComplaint(id: string, expectedVersion: number | unde
       const visit = await ComplaintStage.findOne({ where: { complaintId: id, exitedAt: null }, lock: true });
       if (target && visit) {
         const holds = await ComplaintHold.findAll({ where: { complaintId: id } });
-        const due = stageDueAt(visit.enteredAt, target, holds.map((h) => ({ from: h.startedAt, to: h.endedAt })), clock.now(), ctx);
+        const pauses = holds.map((h) => ({ from: h.startedAt, to: h.endedAt }));
+        const due = stageDueAt(visit.enteredAt, target, pauses, clock.now(), ctx);
+        const marks = clockMarks(visit.enteredAt, due, measureOf(target), pauses, ctx);
         await visit.update({ targetMinutes: target.minutes, slaMode: target.mode, dueAt: due });
         if (due) {
           // The visit's clock gets the new due time; one this stage never started (it had no target) starts now, from the visit.
           const running = clocks.get('stage')?.outcome === null;
-          if (running) clocks.reschedule('stage', due, SET_BY);
-          else clocks.start('stage', visit.enteredAt, due, SET_BY);
-          if (complaint.status === 'intake') clocks.reschedule('acknowledge', due, SET_BY);
+          if (running) clocks.reschedule('stage', due, SET_BY, marks);
+          else clocks.start('stage', visit.enteredAt, due, SET_BY, marks);
+          if (complaint.status === 'intake') clocks.reschedule('acknowledge', due, SET_BY, marks);
         }
       }
     }

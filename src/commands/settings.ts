@@ -5,10 +5,11 @@ import type { Severity, Tier } from '../domain/entries';
 import { DEFAULT_WEEKEND, parseIsoDate, type CalendarDayKind } from '../domain/holidays';
 import type { SlaStage } from '../domain/workflow';
 import { AppError, fieldError, notFound, staleVersion, validationFailed, type FieldError } from '../lib/errors';
-import { Holiday, Setting, SlaPolicy } from '../models';
+import { Holiday, Setting, SlaPolicy, User } from '../models';
 import { RECURRENCE_CRITERIA, type RecurrenceSetting } from '../domain/recurrence';
 import { REPORT_CATEGORIES, type ReportingRules } from '../domain/regulatory';
 import { invalidatePolicyCache } from '../queries/policy';
+import { normalizeSchedule, type RenewalScheduleSetting } from '../domain/renewals';
 
 /**
  * The sysadmin's edits of the SLA policy table, the holiday calendar and the settings. Each edit
@@ -204,6 +205,15 @@ export interface SettingValues {
   reporting_rules: ReportingRules;
   /** The company letterhead on every letter: organisation, address, phone, e-mail, and the city of the date line. */
   letterhead: LetterheadSetting;
+  /** The renewal reminders of customers' services: days before the expiry (negative: after), src/domain/renewals.ts. */
+  renewal_schedule: RenewalScheduleSetting;
+  /** The quality leads: the SLA sweep's 150 % escalation goes to them and the CS directors (src/jobs/slaSweepJob.ts). */
+  quality_leads: QualityLeadsSetting;
+}
+
+/** Active users named by id; stored sorted, each once. */
+export interface QualityLeadsSetting {
+  userIds: string[];
 }
 
 export interface LetterheadSetting {
@@ -214,7 +224,7 @@ export interface LetterheadSetting {
   city: string;
 }
 export type SettingKey = keyof SettingValues;
-export const SETTING_KEYS = ['recurrence', 'business_hours', 'reporting_rules', 'letterhead'] as const satisfies readonly SettingKey[];
+export const SETTING_KEYS = ['recurrence', 'business_hours', 'reporting_rules', 'letterhead', 'renewal_schedule', 'quality_leads'] as const satisfies readonly SettingKey[];
 /** What a recurrence setting may match on: the category is not one (domain/recurrence.ts). */
 export const RECURRENCE_MATCH = RECURRENCE_CRITERIA;
 
@@ -230,6 +240,13 @@ function normalizeSetting(change: SettingChange): SettingChange['value'] {
     if (start >= end) throw validationFailed([fieldError('value.end', 'settings.errors.startBeforeEnd')], 'Business hours must start before they end.');
     return { start, end };
   }
+  if (change.key === 'renewal_schedule') {
+    const { offsets } = change.value;
+    const twice = offsets.findIndex((o, i) => offsets.indexOf(o) !== i);
+    if (twice >= 0) throw validationFailed([fieldError('value.offsets', 'settings.renewal.errors.duplicate', { days: offsets[twice] })], 'Each offset of the renewal schedule appears once.');
+    return { offsets: normalizeSchedule(offsets) };
+  }
+  if (change.key === 'quality_leads') return { userIds: [...new Set(change.value.userIds.map((id) => id.toLowerCase()))].sort() };
   if (change.key === 'letterhead') {
     const v = change.value;
     const one = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
@@ -244,6 +261,14 @@ function normalizeSetting(change: SettingChange): SettingChange['value'] {
   return { periodDays, match: RECURRENCE_MATCH.filter((m) => match.includes(m)) };
 }
 
+/** Every quality lead is a known, active user (400 naming the first that is not). */
+async function checkQualityLeads(userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const known = new Set((await User.findAll({ where: { id: { [Op.in]: [...new Set(userIds)] }, active: true }, attributes: ['id'] })).map((u) => u.id));
+  const index = userIds.findIndex((id) => !known.has(id));
+  if (index >= 0) throw validationFailed([fieldError(`value.userIds.${index}`, 'settings.qualityLeads.errors.unknownUser')], 'Each quality lead is an active user.');
+}
+
 /**
  * Replaces a setting's value (creating the row if it was missing). The audit event's entity is
  * the setting; its key travels in the event's meta as well.
@@ -252,6 +277,8 @@ export async function updateSetting(change: SettingChange, expectedVersion: numb
   const value = normalizeSetting(change);
   const { key } = change;
   return edit(async () => {
+    // Checked as sent, so an error names the position the caller gave.
+    if (change.key === 'quality_leads') await checkQualityLeads(change.value.userIds.map((id) => id.toLowerCase()));
     const setting = await Setting.findByPk(key, { lock: true });
     if (!setting) {
       checkVersion(0, expectedVersion);

@@ -7,6 +7,7 @@ import { registerScope } from '../policies/actionReaders';
 import { mayListArchives } from '../policies/archiveReaders';
 import { allowed } from '../policies/authorize';
 import { mayReadRegulatoryRegister } from '../policies/regulatoryReaders';
+import { unreadCount } from '../queries/notifications';
 
 const FLASH_COOKIE = 'casebook.flash';
 
@@ -40,12 +41,23 @@ function navFor(req: Request): NavItem[] {
   if (allowed(req, 'update', 'Setting')) items.push({ href: '/admin/settings', key: 'nav.settings' });
   if (allowed(req, 'update', 'LetterTemplate')) items.push({ href: '/admin/letter-templates', key: 'nav.letterTemplates' });
   if (allowed(req, 'read', 'Outbox')) items.push({ href: '/admin/outbox', key: 'nav.outbox' });
+  if (allowed(req, 'read', 'Job')) items.push({ href: '/admin/jobs', key: 'nav.jobs' });
   if (allowed(req, 'update', 'RetentionClass')) items.push({ href: '/admin/retention', key: 'nav.retentionClasses' });
   items.push({ href: '/api/docs', key: 'nav.apiDocs' });
   return items;
 }
 
-/** Everything the layout needs, for every page: language, zone, user, navigation, CSRF token, flash. */
+/** The bell counts no further: past it, it says "99+". */
+const BELL_CAP = 99;
+
+/** The header's bell: the signed-in user's unread notifications, one capped count on the partial index, said in words for screen readers. */
+async function bellFor(req: Request): Promise<{ count: number; text: string; label: string }> {
+  const n = await unreadCount(req.user!.id, BELL_CAP + 1);
+  if (n > BELL_CAP) return { count: n, text: `${BELL_CAP}+`, label: req.t('notifications.bell.many', { count: BELL_CAP }) };
+  return { count: n, text: String(n), label: n === 0 ? req.t('notifications.bell.none') : req.t('notifications.bell.some', { count: n }) };
+}
+
+/** Everything the layout needs, for every page: language, zone, user, navigation, CSRF token, flash, the bell. */
 export function pageLocals(config: Config, csrfToken: (req: Request, res: Response) => string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     res.locals.lang = req.lang;
@@ -60,7 +72,11 @@ export function pageLocals(config: Config, csrfToken: (req: Request, res: Respon
       res.locals.flash = flash;
       res.clearCookie(FLASH_COOKIE, { path: '/' });
     }
-    next();
+    if (!req.user) return next();
+    bellFor(req).then((bell) => {
+      res.locals.bell = bell;
+      next();
+    }, next);
   };
 }
 

@@ -8,7 +8,9 @@ const CHUNK = 50;
 
 /**
  * Seals every closed case whose closure is at least `afterDays` days before the tick, one case per
- * short transaction (`ctx.chunk`), reading the candidates in keyset pages of 50. A case that cannot
+ * short transaction (`ctx.chunk`), reading the candidates in keyset pages of 50. A case whose
+ * satisfaction survey link is still open (neither answered nor expired at the tick) waits for a later
+ * run (PRODUCT.md: "once its survey link has expired"). A case that cannot
  * be sealed (reopened meanwhile, sealed by hand at the same moment) is counted and skipped.
  */
 export class ArchiveSealingJob extends CronJob {
@@ -26,9 +28,11 @@ export class ArchiveSealingJob extends CronJob {
     for (;;) {
       const page: Array<{ id: string; closedAt: Date }> = await sequelize().query(
         `SELECT id, closed_at AS "closedAt" FROM complaints
-          WHERE status = 'closed' AND closed_at <= $1 ${after ? 'AND (closed_at, id) > ($2, $3)' : ''}
+          WHERE status = 'closed' AND closed_at <= $1 ${after ? 'AND (closed_at, id) > ($3, $4)' : ''}
+            -- "once the survey link has expired": a link still open (not answered, not expired) waits.
+            AND NOT EXISTS (SELECT 1 FROM survey_invitations i WHERE i.complaint_id = complaints.id AND i.used_at IS NULL AND i.expires_at > $2)
           ORDER BY closed_at, id LIMIT ${CHUNK}`,
-        { bind: after ? [cutoff, after.closedAt, after.id] : [cutoff], type: QueryTypes.SELECT },
+        { bind: after ? [cutoff, ctx.tick, after.closedAt, after.id] : [cutoff, ctx.tick], type: QueryTypes.SELECT },
       );
       for (const c of page) {
         try {

@@ -4,10 +4,17 @@ import { procedure } from '../procedure';
 import { ArchiveSealingJob } from './archiveSealingJob';
 import { AuditAnchorJob } from './auditAnchorJob';
 import { tickOf, type CronJob } from './CronJob';
+import { SatisfactionRequestsJob } from './satisfactionRequestsJob';
+import { FollowUpRemindersJob } from './followUpRemindersJob';
+import { OverdueActionsJob } from './overdueActionsJob';
+import { ReportDeadlinesJob } from './reportDeadlinesJob';
+import { RetentionReviewJob } from './retentionReviewJob';
+import { RenewalRemindersJob } from './renewalRemindersJob';
+import { SlaSweepJob } from './slaSweepJob';
 
 /** Every job the app runs: the platform's, then each registered capability's (src/procedure). */
-export function allJobs(config: Pick<Config, 'archiveAfterDays'>): CronJob[] {
-  return [new AuditAnchorJob(), new ArchiveSealingJob(config.archiveAfterDays), ...procedure.jobs()];
+export function allJobs(config: Pick<Config, 'archiveAfterDays' | 'timezone'>): CronJob[] {
+  return [new AuditAnchorJob(), new ArchiveSealingJob(config.archiveAfterDays), new SatisfactionRequestsJob(), new FollowUpRemindersJob(), new ReportDeadlinesJob(), new OverdueActionsJob(), new RetentionReviewJob(), new RenewalRemindersJob(config.timezone), new SlaSweepJob(), ...procedure.jobs()];
 }
 
 /** The only place that touches node-cron. Returns a stop function for graceful shutdown. */

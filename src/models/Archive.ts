@@ -92,3 +92,47 @@ export class RetentionClass extends Model<InferAttributes<RetentionClass>, Infer
     audited(RetentionClass);
   }
 }
+
+export type DisposalStatus = 'proposed' | 'approved' | 'declined';
+
+/**
+ * A proposal to dispose of an archive at the end of its retention (migration 0026): proposed by a
+ * sysadmin with a reason, decided once by someone else (legal). The database refuses any other change.
+ */
+export class Disposal extends Model<InferAttributes<Disposal>, InferCreationAttributes<Disposal>> {
+  declare id: CreationOptional<string>;
+  declare archiveId: string;
+  declare complaintId: string;
+  declare reason: string;
+  declare status: CreationOptional<DisposalStatus>;
+  declare proposedBy: string;
+  declare proposedAt: Date;
+  declare decidedBy: CreationOptional<string | null>;
+  declare decidedAt: CreationOptional<Date | null>;
+  declare comment: CreationOptional<string | null>;
+  declare version: CreationOptional<number>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    Disposal.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        archiveId: { type: DataTypes.UUID, allowNull: false },
+        complaintId: { type: DataTypes.UUID, allowNull: false },
+        reason: { type: DataTypes.TEXT, allowNull: false },
+        status: { type: DataTypes.TEXT, allowNull: false, defaultValue: 'proposed' },
+        proposedBy: { type: DataTypes.UUID, allowNull: false },
+        proposedAt: { type: DataTypes.DATE, allowNull: false },
+        decidedBy: DataTypes.UUID,
+        decidedAt: DataTypes.DATE,
+        comment: DataTypes.TEXT,
+        version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, modelName: 'Disposal', tableName: 'disposals', version: true },
+    );
+    audited(Disposal);
+  }
+}

@@ -23,6 +23,10 @@ export class CaseClock extends Model<InferAttributes<CaseClock>, InferCreationAt
   declare outcome: ClockOutcome | null;
   declare pausedMinutes: number;
   declare setBy: string;
+  /** 80 % of the clock's measured time gone (src/domain/clockMarks.ts); null while it has no due time. Derived: not in the trail. */
+  declare warnAt: CreationOptional<Date | null>;
+  /** 150 % of it (escalation). */
+  declare escalateAt: CreationOptional<Date | null>;
   declare version: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -48,12 +52,15 @@ export class CaseClock extends Model<InferAttributes<CaseClock>, InferCreationAt
         outcome: { type: DataTypes.TEXT, allowNull: true, validate: { isIn: [CLOCK_OUTCOMES as string[]] } },
         pausedMinutes: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         setBy: { type: DataTypes.TEXT, allowNull: false },
+        warnAt: { type: DataTypes.DATE, allowNull: true },
+        escalateAt: { type: DataTypes.DATE, allowNull: true },
         version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
       { sequelize, modelName: 'CaseClock', tableName: 'case_clocks', version: true },
     );
-    audited(CaseClock);
+    // The SLA marks repeat the due time and the policy's measure (0022): left out of the trail.
+    audited(CaseClock, { omit: ['warnAt', 'escalateAt'] });
   }
 }

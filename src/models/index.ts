@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { Archive, RetentionClass } from './Archive';
+import { Archive, Disposal, RetentionClass } from './Archive';
 import { AuditEvent, AuditEventContent } from './AuditEvent';
 import { AuthToken } from './AuthToken';
 import { CaseClock } from './CaseClock';
@@ -8,6 +8,7 @@ import { ComplaintHold } from './ComplaintHold';
 import { ComplaintStage } from './ComplaintStage';
 import { ActionCase, ActionContact, CorrectiveAction } from './CorrectiveAction';
 import { Customer } from './Customer';
+import { CustomerService } from './CustomerService';
 import { Department } from './Department';
 import { Evidence } from './Evidence';
 import { Finding } from './Finding';
@@ -21,12 +22,15 @@ import { MeetingAssignment } from './MeetingAssignment';
 import { RegulatoryReview } from './RegulatoryReview';
 import { Setting } from './Setting';
 import { Signature } from './Signature';
+import { SlaBreach } from './SlaBreach';
 import { SlaPolicy } from './SlaPolicy';
 import { Solution } from './Solution';
 import { User } from './User';
 
 export { FollowUp, Solution };
-export { Archive, RetentionClass };
+export { SlaBreach };
+export { CustomerService };
+export { Archive, Disposal, RetentionClass };
 export { ActionCase, ActionContact, CorrectiveAction };
 export { AuditEvent, AuditEventContent, AuthToken, CaseClock, Complaint, ComplaintHold, ComplaintStage, Customer, Department, Evidence, Finding, Holiday, Letter, LetterTemplate, LoginAttempt, Meeting, MeetingAssignment, RegulatoryReview, Setting, Signature, SlaPolicy, User };
 
@@ -39,10 +43,12 @@ export function initModels(sequelize: Sequelize): void {
   AuthToken.initModel(sequelize);
   LoginAttempt.initModel(sequelize);
   Customer.initModel(sequelize);
+  CustomerService.initModel(sequelize);
   Complaint.initModel(sequelize);
   ComplaintStage.initModel(sequelize);
   ComplaintHold.initModel(sequelize);
   CaseClock.initModel(sequelize);
+  SlaBreach.initModel(sequelize);
   Evidence.initModel(sequelize);
   Finding.initModel(sequelize);
   Solution.initModel(sequelize);
@@ -61,6 +67,7 @@ export function initModels(sequelize: Sequelize): void {
   LetterTemplate.initModel(sequelize);
   RetentionClass.initModel(sequelize);
   Archive.initModel(sequelize);
+  Disposal.initModel(sequelize);
 
   User.belongsTo(Department, { as: 'department', foreignKey: 'departmentId' });
   Department.hasMany(User, { as: 'users', foreignKey: 'departmentId' });

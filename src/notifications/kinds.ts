@@ -30,9 +30,9 @@ export const NOTICE = {
   followUpDue: registerNotificationKind('followup.due'),
   /** A customer service's renewal reminder: {customer, service, expiresOn, days} (days before expiry; negative after). */
   renewalDue: registerNotificationKind('renewal.due'),
-  /** The regulatory report's deadline approaches: {reference, dueAt}. */
+  /** The regulatory report's deadline approaches: {reference, dueAt, window} (`3d`, `1d`, `overdue`: src/jobs/reportDeadlinesJob.ts). */
   reportDue: registerNotificationKind('report.due'),
-  /** A corrective action is past its due date: {action, dueOn}. */
+  /** A corrective action is past its due time: {action, reference, dueAt} (`action` names it by its opening case's reference and number, src/jobs/overdueActionsJob.ts). */
   actionOverdue: registerNotificationKind('action.overdue'),
   /** An archive's retention has ended (review it for disposal): {reference, retentionUntilAt}. */
   retentionDue: registerNotificationKind('retention.due'),

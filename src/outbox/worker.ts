@@ -13,6 +13,8 @@ import './entryReceived';
 import './auditAnchorMail';
 import './letterIssued';
 import './notificationMail';
+import './renewalReminder';
+import './surveyRequested';
 
 export interface OutboxWorkerOptions {
   mailer: Mailer;

@@ -35,6 +35,7 @@ export const SUBJECTS = [
   'Letter',
   'RegulatoryReview',
   'Archive',
+  'Disposal',
   'RetentionClass',
   'Report',
   'AuditEvent',
@@ -46,6 +47,7 @@ export const SUBJECTS = [
   'Holiday',
   'Notification',
   'Outbox',
+  'Job',
 ] as const;
 export type Subject = (typeof SUBJECTS)[number];
 
@@ -136,6 +138,8 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     // The retention classes and the archives due for the retention review (PRODUCT.md "Archive, retention").
     can('read', 'RetentionClass');
     can('review', 'Archive');
+    // Decides disposals a sysadmin proposed (never their own: src/commands/disposal.ts).
+    can(['read', 'approve'], 'Disposal');
   },
   auditor({ can }) {
     can('read', CASE_CONTENT);
@@ -146,14 +150,19 @@ const ROLE_RULES: Record<RoleKey, (b: Builder, user: AbilityUser) => void> = {
     // The retention classes, the retention review and the retention report (src/features/reports/retention.ts).
     can('read', 'RetentionClass');
     can(['review', 'export'], 'Archive');
+    can('read', 'Disposal');
   },
   sysadmin({ can }) {
     can(['create', 'read', 'update'], ['User', 'Department', 'Setting', 'LetterTemplate', 'SlaPolicy', 'Holiday']);
     // Delivery of outgoing messages (the recipient and the error, never the message): see it, retry a failed one.
     can(['read', 'update'], 'Outbox');
+    // The scheduled jobs: their schedule and last runs; run one now (src/features/jobs).
+    can(['read', 'update'], 'Job');
     // Edits the retention classes; sees the archives due for review as metadata only (never a snapshot).
     can(['read', 'update'], 'RetentionClass');
     can('review', 'Archive');
+    // Proposes disposing of archives whose retention ended; legal decides.
+    can(['create', 'read'], 'Disposal');
   },
 };
 

@@ -22,12 +22,14 @@ import { meetings } from './meetings';
 import { regulatory, type RegulatoryFacts } from './regulatory';
 import { defineProcedure } from './registry';
 import { solutionAndReview, type SolutionFacts } from './solutions';
+import { satisfactionSurvey } from './survey';
+import { slaSweep } from './slaSweep';
 import type { AnyCapability, CaseContext, CoreFacts, Edge, Offer, TransitionCheck } from './types';
 import type { TransitionInput } from '../domain/workflow';
 import type { FieldError } from '../lib/errors';
 
 /** The registered capabilities, in the order their facts load and their guards report. */
-export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings, meetings, regulatory, solutionAndReview, correctiveActions, followUp, letters]);
+export const CAPABILITIES: readonly AnyCapability[] = Object.freeze([intakeAndWorkflow, evidence, findings, meetings, regulatory, solutionAndReview, correctiveActions, followUp, letters, satisfactionSurvey, slaSweep]);
 
 /** Everything the guards of a case may look at: the core facts and every registered capability's. */
 export type CaseFacts = CoreFacts & IntakeWorkflowFacts & EvidenceFacts & FindingsFacts & RegulatoryFacts & SolutionFacts & ActionsFacts & FollowUpFacts & LettersFacts;

@@ -15,7 +15,7 @@ import type { Kind } from '../domain/entries';
 import { HOLDABLE, type EdgeAction, type Stage, type SuppliedField } from '../domain/workflow';
 
 /** The capabilities that own requirements: the landed one and those later issues register. */
-export const CAPABILITY_NAMES = ['intake & workflow', 'evidence', 'findings', 'meetings', 'regulatory review', 'solution & review', 'corrective actions', 'letters', 'follow-up'] as const;
+export const CAPABILITY_NAMES = ['intake & workflow', 'evidence', 'findings', 'meetings', 'regulatory review', 'solution & review', 'corrective actions', 'letters', 'follow-up', 'satisfaction survey', 'SLA sweep'] as const;
 export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
 
 export interface Requirement {

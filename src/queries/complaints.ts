@@ -171,6 +171,8 @@ export async function caseDetail(complaint: Complaint, now = clock.now()) {
     letters: [],
     regulatory: null,
     signatures: [],
+    survey: null,
+    slaBreaches: [] as unknown[],
     // What each registered capability adds (src/procedure): a later issue's evidence, findings… replace the empty parts above.
     ...(await procedure.detail(context)),
   };

@@ -24,6 +24,8 @@ export interface FeedbackLogEntry {
   resolvedAt: Date | null;
   closedAt: Date | null;
   dueResolutionAt: Date;
+  /** When its archive was disposed of (its content purged); null otherwise. */
+  disposedAt: Date | null;
 }
 
 export interface FeedbackLogRange {
@@ -74,12 +76,14 @@ export async function* feedbackLogBatches(range: FeedbackLogRange, batchSize = F
               c.subject, c.category, c.severity,
               a.name AS "handlerName",
               c.status, c.held_status AS "heldStatus", c.resolution,
-              c.resolved_at AS "resolvedAt", c.closed_at AS "closedAt", r.due_at AS "dueResolutionAt"
+              c.resolved_at AS "resolvedAt", c.closed_at AS "closedAt", r.due_at AS "dueResolutionAt",
+              ar.disposed_at AS "disposedAt"
          FROM complaints c
          JOIN customers cu ON cu.id = c.customer_id
          LEFT JOIN users a ON a.id = c.assignee_id
          -- Every entry has its resolution clock from intake on; a LEFT JOIN so that no line can ever drop out of the book.
          LEFT JOIN case_clocks r ON r.complaint_id = c.id AND r.kind = 'resolution'
+         LEFT JOIN archives ar ON ar.complaint_id = c.id
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY c.kind, c.ref_year, c.ref_number
         LIMIT :limit`,

@@ -7,6 +7,7 @@
  */
 import { QueryTypes, type Transaction } from 'sequelize';
 import { sequelize } from '../db';
+import { latestVerification, verificationOf } from './archiveVerifications';
 import { z } from '../lib/zod';
 import { decodeCursor, toPage, type Page } from '../lib/pagination';
 
@@ -118,11 +119,12 @@ export const REPORT_BATCH = 1000;
 
 /**
  * Every archive in chain order (position), `batch` rows at a time by keyset: the report streams
- * 100,000 archives without holding them. No verification runs are recorded per archive (the
- * verifier reports on demand), so `verification` is null: the report says "not verified".
+ * 100,000 archives without holding them. Each row carries its result in the latest recorded
+ * verification run (src/queries/archiveVerifications.ts), null when no run has covered it yet.
  */
 export async function* retentionReportBatches(batch = REPORT_BATCH): AsyncGenerator<RetentionReportRow[]> {
   let after: number | null = null;
+  const run = await latestVerification();
   for (;;) {
     const bind: unknown[] = after === null ? [] : [after];
     const rows: ArchiveMeta[] = await sequelize().query<ArchiveMeta>(
@@ -130,7 +132,7 @@ export async function* retentionReportBatches(batch = REPORT_BATCH): AsyncGenera
       { bind, type: QueryTypes.SELECT },
     );
     if (rows.length === 0) return;
-    yield rows.map((r) => ({ ...r, verification: null, verifiedAt: null }));
+    yield rows.map((r) => ({ ...r, ...verificationOf(run, r) }));
     if (rows.length < batch) return;
     after = rows[rows.length - 1].position;
   }

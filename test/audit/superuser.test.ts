@@ -5,12 +5,13 @@ import canonicalize from 'canonicalize';
 import { countAuditEvents, waitUntilSealable } from '../support/audit';
 import { useTestDatabase } from '../support/db';
 import { asActor } from '../support/context';
-import { buildComplaint, buildUser, sealCase } from '../support/factories';
+import { buildComplaint, buildUser } from '../support/factories';
+import { disposeTestArchive, sealedTestArchive } from '../support/archives';
+import { useTestClock } from '../support/clock';
 import { sequelize, transaction } from '../../src/db';
 import { AuditEvent, Complaint } from '../../src/models';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { anchorAuditTrail } from '../../src/commands/auditAnchorer';
-import { disposeCaseContent } from '../../src/commands/disposal';
 import { readWitness, setWitnessMail, witnessFile, type WitnessLine } from '../../src/audit/witness';
 import { outboxKind } from '../../src/outbox/kinds';
 import '../../src/outbox/auditAnchorMail';
@@ -18,6 +19,7 @@ import { auditKeyring, keyringFrom, generateSigningKeyPem } from '../../src/audi
 import { contentHash, eventHash } from '../../src/domain/auditChain';
 
 useTestDatabase();
+useTestClock();
 
 /** The database superuser, who can bypass every trigger (session_replication_role = replica). */
 async function asSuperuser(sql: string, bind: unknown[] = []) {
@@ -173,18 +175,17 @@ describe('disposal purges a case’s content and the trail still verifies', () =
     // The random token survives the search column's folding, so a scan finds every copy.
     const token = randomBytes(6).toString('hex');
     const marker = `Nội dung riêng tư ${token}`;
-    const c = await buildComplaint({ subject: `Tiêu đề ${marker}`, description: `Mô tả ${marker}` });
-    await sealCase(c.id);
+    const { complaint: c, archive } = await sealedTestArchive({ subject: `Tiêu đề ${marker}`, description: `Mô tả ${marker}` });
     const before = await countAuditEvents({ complaintId: c.id }, {});
     expect(before).toBeGreaterThanOrEqual(3);
     expect(await textFound(token)).not.toEqual([]);
 
-    await asActor(() => disposeCaseContent(c.id, { reason: 'retention_ended' }));
+    await disposeTestArchive(archive);
 
     expect(await textFound(token)).toEqual([]);
     const events = await AuditEvent.findAll({ where: { complaintId: c.id }, order: [['position', 'ASC']] });
     expect(events.map((e) => e.action)).toContain('complaint.disposed');
-    // Every event stays, signed and chained; only the disposal's own content remains.
+    // Every event stays, signed and chained; only the disposal's own content remains (the tombstone's proof).
     expect(events.filter((e) => e.contentValue() !== null).map((e) => e.action)).toEqual(['complaint.disposed']);
     const report = await verifyAuditTrail();
     expect(report.failures.filter((f) => f.id.includes(c.id) || events.some((e) => e.id === f.id))).toEqual([]);

@@ -32,7 +32,7 @@ const ROLE_LINKS: Record<RoleKey, string[]> = {
   admin_officer: ['/complaints', '/regulatory', '/customers'],
   legal: ['/complaints', '/regulatory', '/customers', '/archives', '/archives/retention-review'],
   auditor: ['/complaints', '/regulatory', '/actions', '/customers', '/audit', '/archives', '/reports', '/archives/retention-review'],
-  sysadmin: ['/archives/retention-review', '/admin/users', '/admin/departments', '/admin/sla', '/admin/holidays', '/admin/settings', '/admin/letter-templates', '/admin/outbox', '/admin/retention'],
+  sysadmin: ['/archives/retention-review', '/admin/users', '/admin/departments', '/admin/sla', '/admin/holidays', '/admin/settings', '/admin/letter-templates', '/admin/outbox', '/admin/jobs', '/admin/retention'],
 };
 
 const text = async (locator: { textContent(): Promise<string | null> }) => (await locator.textContent())?.trim();
@@ -101,7 +101,7 @@ describe('the signed-in shell', () => {
     for (const link of await menu.locator('a').all()) if (await link.isVisible()) visible.push(await text(link));
     expect(visible).toEqual([
       'Trang chủ', 'Hàng đợi hồ sơ', 'Sổ báo cáo cơ quan chức năng', 'Sổ theo dõi khắc phục', 'Khách hàng', 'Nhật ký kiểm toán', 'Hồ sơ lưu trữ',
-      'Báo cáo', 'Xem xét lưu trữ', 'Người dùng', 'Phòng ban', 'Chỉ tiêu SLA', 'Lịch nghỉ lễ', 'Cấu hình', 'Mẫu thư', 'Hộp thư đi', 'Thời hạn lưu trữ',
+      'Báo cáo', 'Xem xét lưu trữ', 'Người dùng', 'Phòng ban', 'Chỉ tiêu SLA', 'Lịch nghỉ lễ', 'Cấu hình', 'Mẫu thư', 'Hộp thư đi', 'Tác vụ định kỳ', 'Thời hạn lưu trữ',
       'Tài liệu API', NAMES.auditor,
     ]);
     expect(await menu.getByRole('button', { name: 'Đăng xuất' }).isVisible()).toBe(true);

@@ -7,6 +7,7 @@ import { requestContext } from '../../src/lib/requestContext';
 import { auditAppendArgs } from '../../src/models/AuditEvent';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { useTestApp } from '../support/app';
+import { readyForDisposal } from '../support/archives';
 import { asActor } from '../support/context';
 import { buildComplaint, sealCase, signedIn } from '../support/factories';
 
@@ -242,8 +243,8 @@ describe('the API', () => {
 
 describe('disposal: the one way past the lock', () => {
   // The event's body, signature, salt and content: dispose_case_content's arguments after the id.
-  const disposalBody = (complaintId: string, action = 'complaint.disposed') =>
-    asActor(async () => auditAppendArgs({ action, entityType: 'Complaint', entityId: complaintId, meta: { reason: 'retention_ended' } }).slice(1));
+  const disposalBody = (complaintId: string, action = 'complaint.disposed', meta: object = { reason: 'retention_ended' }) =>
+    asActor(async () => auditAppendArgs({ action, entityType: 'Complaint', entityId: complaintId, meta }).slice(1));
 
   it('setting casebook.disposal by hand does not unlock anything, not even for the superuser', async () => {
     const c = await buildComplaint();
@@ -269,7 +270,7 @@ describe('disposal: the one way past the lock', () => {
     const hold = await addHold(c.id);
     await exec(`UPDATE complaint_stages SET note = 'Khách: Nguyễn Văn A, 0912…' WHERE complaint_id = $1`, [c.id]);
     await seal(c.id);
-    const body = await disposalBody(c.id);
+    const body = await disposalBody(c.id, 'complaint.disposed', await readyForDisposal(c.id));
 
     await sequelize().transaction(async (tx) => {
       const [{ seq }] = await sequelize().query<{ seq: number }>('SELECT dispose_case_content($1, $2, $3, $4, $5) AS seq', { bind: [c.id, ...body], type: QueryTypes.SELECT, transaction: tx });
@@ -308,6 +309,12 @@ describe('disposal: the one way past the lock', () => {
     await seal(sealed.id);
     await expect(exec('SELECT dispose_case_content($1, $2, $3, $4, $5)', [sealed.id, ...(await disposalBody(open.id))])).rejects.toMatchObject({ parent: { code: '22023' } });
     await expect(exec('SELECT dispose_case_content($1, $2, $3, $4, $5)', [sealed.id, ...(await disposalBody(sealed.id, 'complaint.updated'))])).rejects.toMatchObject({ parent: { code: '22023' } });
+    // The database's own checks: an archive, a disposal approved by a second person and named by the event, not held.
+    await expect(exec('SELECT dispose_case_content($1, $2, $3, $4, $5)', [sealed.id, ...(await disposalBody(sealed.id))])).rejects.toMatchObject({ parent: { message: expect.stringMatching(/has no archive/) } });
+    const meta = await readyForDisposal(sealed.id);
+    await expect(exec('SELECT dispose_case_content($1, $2, $3, $4, $5)', [sealed.id, ...(await disposalBody(sealed.id))])).rejects.toMatchObject({ parent: { code: '22023', message: expect.stringMatching(/approved disposal/) } });
+    await exec(`UPDATE archives SET legal_hold = true, legal_hold_reason = 'Tranh chấp', legal_hold_at = now() WHERE complaint_id = $1`, [sealed.id]);
+    await expect(exec('SELECT dispose_case_content($1, $2, $3, $4, $5)', [sealed.id, ...(await disposalBody(sealed.id, 'complaint.disposed', meta))])).rejects.toMatchObject({ parent: { code: '55000', message: expect.stringMatching(/legal hold/) } });
     expect((await q<{ subject: string }>('SELECT subject FROM complaints WHERE id = $1', [sealed.id]))[0].subject).toBe(sealed.subject);
   });
 });

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../../src/db';
 import { migrate } from '../../src/db/migrator';
 import { verifyAuditTrail } from '../../src/commands/auditVerifier';
 import { auditAppendArgs } from '../../src/models/AuditEvent';
+import { readyForDisposal } from '../support/archives';
 import { asActor } from '../support/context';
 import { buildComplaint, sealCase } from '../support/factories';
 
@@ -188,7 +189,8 @@ describe('docs/production-roles.sql', () => {
 
   it('as the app: dispose_case_content works, as the disposal role, and its audit event verifies', async () => {
     const c = await sealedComplaint();
-    const [, ...args] = await asActor(async () => auditAppendArgs({ action: 'complaint.disposed', entityType: 'Complaint', entityId: c.id, meta: { reason: 'retention_ended' } }));
+    const meta = await readyForDisposal(c.id);
+    const [, ...args] = await asActor(async () => auditAppendArgs({ action: 'complaint.disposed', entityType: 'Complaint', entityId: c.id, complaintId: c.id, meta }));
     await app!.sequelize.transaction(() => app!.sequelize.query('SELECT dispose_case_content($1, $2, $3, $4, $5)', { bind: [c.id, ...args] }));
     const [after] = await asApp('SELECT subject, description, status FROM complaints WHERE id = $1', [c.id]);
     expect(after).toEqual({ subject: '', description: '', status: 'archived' });

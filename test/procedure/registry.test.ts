@@ -139,7 +139,7 @@ describe('a registered guard', () => {
     expect(await only.dossier(ctx as Parameters<typeof only.dossier>[0])).toEqual({ followUp: { sections: [{ order: 90, title: 'Theo dõi', blocks: [{ kind: 'note', text: 'Khách hài lòng.' }] }] } });
     expect(only.jobs()).toEqual([]);
     // What the registered capabilities add to the case detail, one key each.
-    expect(procedure.capabilities.flatMap((c) => Object.keys(c.detail ?? {}))).toEqual(['evidence', 'findings', 'meetings', 'regulatory', 'signatures', 'solutions', 'actions', 'followUps', 'letters']);
+    expect(procedure.capabilities.flatMap((c) => Object.keys(c.detail ?? {}))).toEqual(['evidence', 'findings', 'meetings', 'regulatory', 'signatures', 'solutions', 'actions', 'followUps', 'letters', 'survey', 'slaBreaches']);
   });
 
   it('is refused at build time when it does not fit the steps', () => {

@@ -20,6 +20,12 @@ import * as m0018 from './0018-actions';
 import * as m0019 from './0019-letters';
 import * as m0020 from './0020-archives';
 import * as m0021 from './0021-notifications';
+import * as m0022 from './0022-sla-breaches';
+import * as m0023 from './0023-surveys';
+import * as m0024 from './0024-customer-services';
+import * as m0025 from './0025-reminder-indexes';
+import * as m0026 from './0026-disposal';
+import * as m0027 from './0027-archive-verifications';
 
 /** Every migration, in order. Listed by hand so the build and the tests see the same set. */
 export const migrations: Array<{ name: string; up: Migration }> = [
@@ -44,4 +50,10 @@ export const migrations: Array<{ name: string; up: Migration }> = [
   { name: '0019-letters', up: m0019.up },
   { name: '0020-archives', up: m0020.up },
   { name: '0021-notifications', up: m0021.up },
+  { name: '0022-sla-breaches', up: m0022.up },
+  { name: '0023-surveys', up: m0023.up },
+  { name: '0024-customer-services', up: m0024.up },
+  { name: '0025-reminder-indexes', up: m0025.up },
+  { name: '0026-disposal', up: m0026.up },
+  { name: '0027-archive-verifications', up: m0027.up },
 ];

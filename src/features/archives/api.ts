@@ -1,7 +1,7 @@
 import { subject } from '@casl/ability';
 import { Router, type Request } from 'express';
 import { presentSealed, sealCase, type ArchiveActor } from '../../commands/archives';
-import { verifyArchives } from '../../commands/archiveVerifier';
+import { verifyAndRecord } from '../../commands/archiveVerifications';
 import { readsCase } from '../../http/cases';
 import { idParam } from '../../lib/http';
 import { parse } from '../../lib/validate';
@@ -32,7 +32,8 @@ export function archivesApi(): Router {
 
   r.get('/archives/verify', async (req, res) => {
     authorize(req, 'verify', 'Archive');
-    res.json(await verifyArchives());
+    const { runId: _run, ...report } = await verifyAndRecord('api', req.user!.id);
+    res.json(report);
   });
 
   return r;

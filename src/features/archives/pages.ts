@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { sealCase } from '../../commands/archives';
-import { verifyArchives } from '../../commands/archiveVerifier';
+import { verifyAndRecord } from '../../commands/archiveVerifications';
 import { requireSignIn } from '../../http/auth';
 import { idParam, pageQuery } from '../../lib/http';
 import { uuidParam } from '../../lib/pagination';
@@ -31,7 +31,7 @@ export function archivesPages(): Router {
 
   r.get('/archives/verify', async (req, res) => {
     authorize(req, 'verify', 'Archive');
-    const result = await verifyArchives();
+    const result = await verifyAndRecord('page', req.user!.id);
     const partial = Boolean(req.get('hx-request'));
     res.render(partial ? 'partials/archive-verify-result' : 'archives/verify', { title: req.t('archives.verify.title'), result, layout: partial ? false : 'main' });
   });

@@ -91,6 +91,8 @@ export function complaintsApi(config: Config): Router {
       letters: detail.letters,
       regulatory: detail.regulatory,
       signatures: detail.signatures,
+      survey: detail.survey,
+      slaBreaches: detail.slaBreaches,
     });
   });
 

@@ -15,6 +15,7 @@ import type { RecurrenceMatch } from '../../models/Complaint';
 import type { SubjectRecord } from '../../policies/ability';
 import { allowed, authorize } from '../../policies/authorize';
 import { caseDetail, listComplaints } from '../../queries/complaints';
+import { currentBreachLevels } from '../../queries/slaBreaches';
 import { listCustomers } from '../../queries/customers';
 import { requireSignIn } from '../../http/auth';
 import { presentCustomer } from '../../presenters/customers';
@@ -227,6 +228,10 @@ async function renderCase(req: Request, res: Response, complaint: Complaint, ext
       customerHasEmail: detail.facts.customerHasEmail,
       kinds: LETTER_KINDS.filter((kind) => allowed(req, 'create', 'Letter', { kind, complaintId: complaint.id })),
     }),
+    // The satisfaction survey's part (src/procedure/survey.ts): the invitation and the customer's answer.
+    survey: detail.survey,
+    // The SLA sweep's part (src/procedure/slaSweep.ts): the levels the case's clocks reached, who held it, in which stage.
+    slaBreaches: detail.slaBreaches,
     // The regulatory review capability's part (src/procedure/regulatory.ts): the review, its signatures and this reader's form.
     regulatory: regulatoryPanel(detail.regulatory as ReviewJson | null, detail.signatures as SignatureJson[], {
       complaintId: complaint.id,
@@ -280,10 +285,12 @@ export function complaintsPages(config: Config): Router {
       errors = err.errors;
     }
     const customer = filterQuery.customerId && isUuid(filterQuery.customerId) ? await Customer.findByPk(filterQuery.customerId) : null;
+    // The SLA sweep's badge: the highest level a running clock of the row has reached (one query for the page).
+    const breaches = await currentBreachLevels(page.items.map((i) => i.id));
     const statuses = (query.status ?? '').split(',').filter(Boolean);
     res.status(errors ? 400 : 200).render('complaints/queue', {
       title: req.t('queue.title'),
-      page,
+      page: { ...page, items: page.items.map((i) => ({ ...i, breach: breaches.get(i.id) ?? null })) },
       values: query,
       errors,
       options: OPTIONS,

@@ -12,6 +12,8 @@ import { MeetingSchema } from '../../http/schemas/meetings';
 import { LetterSchema } from '../../http/schemas/letters';
 import { RegulatoryReviewSchema, SignatureSchema } from '../../http/schemas/regulatory';
 import { FollowUpSchema, SolutionSchema } from '../../http/schemas/solutions';
+import { CaseSurveySchema } from '../../http/schemas/surveys';
+import { SlaBreachSchema } from '../../http/schemas/slaBreaches';
 
 const ref = z.string().trim().max(100).nullable().optional();
 const instant = z.string().datetime({ offset: true });
@@ -195,6 +197,8 @@ export const CaseSchema = ComplaintSchema.extend({
   letters: z.array(LetterSchema).openapi({ description: 'Every letter issued to the customer, newest first, with its delivery' }),
   regulatory: RegulatoryReviewSchema.nullable().openapi({ description: "The case's current regulatory review with its decision and filing, or null" }),
   signatures: z.array(SignatureSchema).openapi({ description: 'Every signature, newest first; a later decision names what it `supersedes`' }),
+  survey: CaseSurveySchema.nullable().openapi({ description: 'The satisfaction survey: the invitation and the answer, or null when never invited' }),
+  slaBreaches: z.array(SlaBreachSchema).openapi({ description: 'Each level (80/100/150 %) a clock of the case reached, recorded once by the SLA sweep, latest first' }),
 }).openapi('Case');
 
 documentRoute({ method: 'post', path: '/api/v1/complaints', summary: 'Log an entry (complaint or feedback). Accepts Idempotency-Key.', tags: ['Complaints'], body: CreateComplaintBody, response: { status: 201, schema: ComplaintSchema }, problems: [403, 409] });

@@ -10,10 +10,13 @@ import { listCustomers } from '../../queries/customers';
 import { presentCustomer } from '../../presenters/customers';
 import { CreateCustomerBody, UpdateCustomerBody } from '../../http/schemas/customers';
 import { CustomerListQuery } from './schema';
+import type { Config } from '../../config';
+import { customerServicesApi } from './services';
 
-/** /api/v1/customers */
-export function customersApi(): Router {
+/** /api/v1/customers (and a customer's services: ./services.ts) */
+export function customersApi(config: Pick<Config, 'timezone'>): Router {
   const r = Router();
+  r.use(customerServicesApi(config));
 
   r.post('/customers', async (req, res) => {
     authorize(req, 'create', 'Customer');

@@ -18,6 +18,7 @@ import { presentCustomer } from '../../presenters/customers';
 import { CreateCustomerBody, UpdateCustomerBody } from '../../http/schemas/customers';
 import { CustomerListQuery } from './schema';
 import * as clock from '../../lib/clock';
+import { customerServicesPages, serviceRows } from './services';
 
 type Form = Record<string, unknown>;
 
@@ -130,6 +131,7 @@ const fromCustomer = (c: ReturnType<typeof presentCustomer>): CustomerValues => 
 export function customersPages(): Router {
   const r = Router();
   r.use('/customers', requireSignIn);
+  r.use(customerServicesPages());
 
   r.get('/customers', async (req, res) => {
     authorize(req, 'read', 'Customer');
@@ -192,6 +194,7 @@ export function customersPages(): Router {
       customer: presentCustomer(customer),
       entries,
       canEdit: allowed(req, 'update', 'Customer', customer.get({ plain: true }) as SubjectRecord),
+      services: await serviceRows(customer.id, String(res.locals.timezone), req.t),
       canIntake: allowed(req, 'create', 'Complaint'),
     });
   });

@@ -6,7 +6,7 @@ import type { AppAbility } from '../../policies/ability';
 import { auditTotals } from '../../queries/audit';
 import { dashboardCounts, type DashboardFigure } from '../../queries/dashboard';
 import { dueText } from '../../presenters/time';
-import { assignmentsFor } from '../../queries/meetings';
+import { myWork, type WorkItem } from '../../queries/myWork';
 import { countUsers } from '../../queries/users';
 import * as clock from '../../lib/clock';
 
@@ -139,13 +139,35 @@ async function cardFor(req: Request, def: CardDef, zone: string): Promise<Card> 
   return { role: def.role, stats: figures.map((f) => ({ key: `queue.figures.${f}`, value: counts[f] })), links };
 }
 
-/** The user's open tasks from approved minutes (src/queries/meetings.ts assignmentsFor), soonest due first, with the time left. */
-async function tasksOf(req: Request) {
+/** Where each kind of work is done. */
+function hrefOf(item: WorkItem): string {
+  const c = `/complaints/${item.complaint.id}`;
+  switch (item.kind) {
+    case 'case':
+      return c;
+    case 'assignment':
+      return `${c}#meeting-${item.meetingId}`;
+    case 'action':
+      return `/actions/${item.id}`;
+    case 'signature':
+      return `${c}/regulatory/sign`;
+    case 'filing':
+      return `${c}#regulatory`;
+    case 'disposal':
+      return '/disposals';
+  }
+}
+
+/** What waits for the user now (src/queries/myWork.ts), soonest due first, each with the time left and where it is done. */
+async function workOf(req: Request) {
   const now = clock.now();
-  return (await assignmentsFor(req.user!.id)).map((a) => {
-    const due = dueText(a.dueAt, now, req.t);
-    return { ...a, overdue: due.overdue, left: due.text };
+  const work = await myWork(req.ability, { id: req.user!.id, departmentId: req.user!.departmentId ?? null });
+  const tasks = work.items.map((item) => {
+    const due = item.dueAt ? dueText(item.dueAt, now, req.t) : null;
+    return { ...item, href: hrefOf(item), overdue: due?.overdue ?? false, left: due?.text ?? null };
   });
+  const queueHref = work.moreCases ? `/complaints?status=${work.caseStages.join(',')}&sort=due` : null;
+  return { tasks, queueHref };
 }
 
 export function homePages(): Router {
@@ -153,8 +175,8 @@ export function homePages(): Router {
   r.get('/', requireSignIn, async (req, res) => {
     // The organisation's zone, as pageLocals set it from the config: "today" starts at its midnight.
     const zone = String(res.locals.timezone ?? 'Asia/Ho_Chi_Minh');
-    const [cards, tasks] = await Promise.all([Promise.all(CARDS.filter((def) => def.shows(req.ability)).map((def) => cardFor(req, def, zone))), tasksOf(req)]);
-    res.render('home/index', { title: req.t('home.title'), cards, tasks });
+    const [cards, work] = await Promise.all([Promise.all(CARDS.filter((def) => def.shows(req.ability)).map((def) => cardFor(req, def, zone))), workOf(req)]);
+    res.render('home/index', { title: req.t('home.title'), cards, tasks: work.tasks, queueHref: work.queueHref });
   });
   return r;
 }

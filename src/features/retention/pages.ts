@@ -67,6 +67,8 @@ export function retentionPages(): Router {
       query,
       content: readsArchiveContent(req),
       canHold: req.ability.can('hold', 'Archive'),
+      canPropose: req.ability.can('create', 'Disposal'),
+      canReadDisposals: req.ability.can('read', 'Disposal'),
     });
   });
 

@@ -18,6 +18,7 @@ import { SEVERITIES, TIERS } from '../../domain/entries';
 import { CALENDAR_DAY_KINDS } from '../../domain/holidays';
 import { readRecurrenceSetting } from '../../domain/recurrence';
 import { readReportingRules, REPORT_CATEGORIES } from '../../domain/regulatory';
+import { readRenewalSchedule } from '../../domain/renewals';
 import { SLA_STAGES } from '../../domain/workflow';
 import { formatDate } from '../../lib/dates';
 import { notFound, type FieldError } from '../../lib/errors';
@@ -30,6 +31,7 @@ import { requireSignIn } from '../../http/auth';
 import { formErrors, setFlash } from '../../http/pageLocals';
 import { presentHoliday, presentSlaPolicy, type HolidayJson, type SlaPolicyJson } from '../../presenters/settings';
 import { holidayYearSummaries, listHolidays, listSettings, listSlaPolicies } from './queries';
+import { qualityLeadsView } from './qualityLeads';
 import { CreateHolidayBody, CreateSlaPolicyBody, HolidayListQuery, HolidayYearParams, parseSettingBody, SLA_MODE_KEYS, UpdateHolidayBody, UpdateSlaPolicyBody } from './schema';
 
 type Form = Record<string, unknown>;
@@ -179,6 +181,8 @@ interface SettingsPageState extends Partial<Errors> {
 }
 
 async function renderSettings(req: Request, res: Response, state: SettingsPageState = {}): Promise<void> {
+  // The schedule is one field: an error about its n-th offset is shown on it.
+  if (state.key === 'renewal_schedule') state = { ...state, errors: state.errors?.map((e) => (e.path.startsWith('value.offsets') ? { ...e, path: 'value.offsets' } : e)) };
   const stored = await listSettings();
   const find = (key: SettingKey) => stored.find((s) => s.key === key);
   const rec = find('recurrence');
@@ -204,6 +208,8 @@ async function renderSettings(req: Request, res: Response, state: SettingsPageSt
     },
     letterhead: letterheadView(find('letterhead'), failed('letterhead')),
     reporting: reportingView(find('reporting_rules'), failed('reporting_rules')),
+    renewal: renewalView(find('renewal_schedule'), failed('renewal_schedule')),
+    qualityLeads: await qualityLeadsView(find('quality_leads'), failed('quality_leads')),
     errors: state.errors,
     message: state.message,
   });
@@ -232,7 +238,14 @@ function reportingView(stored: { value: unknown; version: number } | undefined, 
   };
 }
 
+/** The renewal schedule form: one field of offsets ("30, 18, 15, 3, -1, -4"), stored (or the default) or as typed when it failed. */
+function renewalView(stored: { value: unknown; version: number } | undefined, failed: SettingsPageState | undefined) {
+  return { version: stored?.version ?? 0, offsets: failed ? str(failed.values?.offsets) : readRenewalSchedule(stored?.value).join(', '), errors: failed?.errors };
+}
+
 function settingForm(key: SettingKey, body: Form) {
+  if (key === 'quality_leads') return { value: { userIds: list(body.userIds) }, version: version(body) };
+  if (key === 'renewal_schedule') return { value: { offsets: str(body.offsets).split(/[\s,;]+/).filter(Boolean).map((o) => Number(o.replace('−', '-'))) }, version: version(body) };
   if (key === 'reporting_rules')
     return { value: { jurisdiction: str(body.jurisdiction), days: Object.fromEntries(REPORT_CATEGORIES.map((c) => [c, num(body[`days.${c}`])])) }, version: version(body) };
   if (key === 'letterhead') return { value: Object.fromEntries(LETTERHEAD_FIELDS.map((f) => [f, str(body[f])])), version: version(body) };

@@ -7,6 +7,7 @@ import type { Lang } from '../../lib/i18n';
 import { parse } from '../../lib/validate';
 import { z } from '../../lib/zod';
 import { documentRoute, IdParams } from '../../http/openapi';
+import { RENEWAL_OFFSET_MAX, RENEWAL_OFFSET_MIN, RENEWAL_SCHEDULE_MAX } from '../../domain/renewals';
 
 /** The longest target the table accepts: one year. */
 export const MAX_TARGET_MINUTES = 525_600;
@@ -133,9 +134,26 @@ export const LetterheadValue = z
     description: 'The company letterhead printed at the top of every letter: the organisation, its address, phone and e-mail, and the city written in the date line ("Hà Nội, ngày 02 tháng 11 năm 2026").',
   });
 
+export const RenewalScheduleValue = z
+  .object({ offsets: z.array(z.number().int().min(RENEWAL_OFFSET_MIN).max(RENEWAL_OFFSET_MAX)).min(1).max(RENEWAL_SCHEDULE_MAX) })
+  .strict()
+  .openapi('RenewalScheduleSetting', {
+    description:
+      "When a customer's service with an expiry date is reminded: days before the expiry date (negative: after it), each once; stored latest-first. Default [30, 18, 15, 3, -1, -4]. A reminder missed on its day is still sent until the next offset's day (the last one: for 7 days).",
+  });
+
+export const QualityLeadsValue = z
+  .object({ userIds: z.array(z.string().uuid()).max(50) })
+  .strict()
+  .openapi('QualityLeadsSetting', {
+    description: 'The quality leads: active users (ids) to whom the SLA sweep escalates a clock at 150 % of its time, with every CS director. Each once; stored sorted.',
+  });
+
 export const PutRecurrenceBody = z.object({ value: RecurrenceValue, version }).strict().openapi('PutRecurrenceSetting');
 export const PutBusinessHoursBody = z.object({ value: BusinessHoursValue, version }).strict().openapi('PutBusinessHoursSetting');
 export const PutLetterheadBody = z.object({ value: LetterheadValue, version }).strict().openapi('PutLetterheadSetting');
+export const PutRenewalScheduleBody = z.object({ value: RenewalScheduleValue, version }).strict().openapi('PutRenewalScheduleSetting');
+export const PutQualityLeadsBody = z.object({ value: QualityLeadsValue, version }).strict().openapi('PutQualityLeadsSetting');
 export const PutReportingRulesBody = z.object({ value: ReportingRulesValue, version }).strict().openapi('PutReportingRulesSetting');
 
 /** A PUT body (API) or a form turned into one (page), for the setting `key`. */
@@ -148,6 +166,14 @@ export function parseSettingBody(key: SettingKey, data: unknown, lang?: Lang): {
     const { value, version } = parse(PutLetterheadBody, data, lang);
     return { change: { key, value }, version };
   }
+  if (key === 'renewal_schedule') {
+    const { value, version } = parse(PutRenewalScheduleBody, data, lang);
+    return { change: { key, value }, version };
+  }
+  if (key === 'quality_leads') {
+    const { value, version } = parse(PutQualityLeadsBody, data, lang);
+    return { change: { key, value }, version };
+  }
   if (key === 'reporting_rules') {
     const { value, version } = parse(PutReportingRulesBody, data, lang);
     return { change: { key, value }, version };
@@ -157,7 +183,7 @@ export function parseSettingBody(key: SettingKey, data: unknown, lang?: Lang): {
 }
 
 export const SettingSchema = z
-  .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue, ReportingRulesValue, LetterheadValue]), version: z.number().int(), updatedAt: z.string() })
+  .object({ key: z.enum(SETTING_KEYS), value: z.union([RecurrenceValue, BusinessHoursValue, ReportingRulesValue, LetterheadValue, RenewalScheduleValue, QualityLeadsValue]), version: z.number().int(), updatedAt: z.string() })
   .openapi('Setting');
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
@@ -179,4 +205,6 @@ documentRoute({ method: 'get', path: '/api/v1/settings', summary: 'Organisation 
 documentRoute({ method: 'put', path: '/api/v1/settings/recurrence', summary: `Set the recurrence period (1–3650 days) and what counts as the same (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutRecurrenceBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
 documentRoute({ method: 'put', path: '/api/v1/settings/reporting_rules', summary: `Set the regulatory reporting rules: the jurisdiction and the days per report category (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutReportingRulesBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
 documentRoute({ method: 'put', path: '/api/v1/settings/letterhead', summary: `Set the company letterhead printed on every letter (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutLetterheadBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
+documentRoute({ method: 'put', path: '/api/v1/settings/renewal_schedule', summary: `Set the renewal reminder schedule of customers' services: days before the expiry (negative: after), 1–12 distinct offsets in −365…365 (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutRenewalScheduleBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
+documentRoute({ method: 'put', path: '/api/v1/settings/quality_leads', summary: `Name the quality leads, to whom the SLA sweep escalates at 150 % with the CS directors: active users, at most 50 (sysadmin); an unknown or inactive user is 400. ${ifMatch}`, tags: ['Settings'], body: PutQualityLeadsBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });
 documentRoute({ method: 'put', path: '/api/v1/settings/business_hours', summary: `Set the business hours that \`business\`-mode targets count (sysadmin). ${ifMatch}`, tags: ['Settings'], body: PutBusinessHoursBody, response: { status: 200, schema: SettingSchema }, problems: [403, 409] });

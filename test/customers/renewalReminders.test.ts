@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { createCustomerService, updateCustomerService } from '../../src/commands/customerServices';
 import { updateSetting } from '../../src/commands/settings';
@@ -12,13 +10,13 @@ import { outboxKind } from '../../src/outbox/kinds';
 import { RENEWAL_REMINDER } from '../../src/outbox/renewalReminder';
 import type { CustomerService } from '../../src/models';
 import { useTestDatabase } from '../support/db';
+import { runTicksInProcesses } from '../support/jobProcesses';
 import { useTestClock } from '../support/clock';
 import { asActor } from '../support/context';
 import { cliWith } from '../support/cli';
 import { buildCustomer, buildUser } from '../support/factories';
 import { migratedDataDir } from '../support/serverProcess';
 import { serverUrl, withDatabase } from '../support/testDatabase';
-import { projectRoot } from '../../src/paths';
 
 useTestDatabase();
 useTestClock();
@@ -199,23 +197,6 @@ describe('the renewal-reminders job', () => {
 });
 
 if (process.env.DATABASE_URL) {
-  /** A scheduler instance in a process of its own (test/support/runJobTick.ts) against this file's database. */
-  const instance = (url: string, tick: Date, startAt: number) =>
-    new Promise<{ ran: boolean; status: string | null; counts: Record<string, number> }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/runJobTick.ts'), 'renewal-reminders', tick.toISOString(), String(startAt)], {
-        env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', AUDIT_WITNESS_FILE: '', ORG_TIMEZONE: ZONE },
-        cwd: projectRoot,
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (out += d));
-      child.on('exit', (code) => {
-        const line = out.split('\n').find((l) => l.startsWith('{"ran"'));
-        if (code !== 0 || !line) reject(new Error(`runJobTick exited ${code}:\n${out}`));
-        else resolve(JSON.parse(line));
-      });
-    });
-
   describe('two real processes against PostgreSQL', () => {
     it('send each reminder exactly once, running two different ticks of the same day at once', async () => {
       const [{ db }] = await sequelize().query<{ db: string }>('SELECT current_database() AS db', { type: QueryTypes.SELECT });
@@ -224,8 +205,7 @@ if (process.env.DATABASE_URL) {
       const services = [];
       for (let i = 0; i < 20; i++) services.push(await service(e));
       const day = sevenAm(addDays(e, -15));
-      const startAt = Date.now() + 8_000;
-      const outcomes = await Promise.all([instance(url, new Date(day.getTime() + 1_001), startAt), instance(url, new Date(day.getTime() + 2_002), startAt)]);
+      const outcomes = await runTicksInProcesses(url, 'renewal-reminders', [new Date(day.getTime() + 1_001), new Date(day.getTime() + 2_002)], { ORG_TIMEZONE: ZONE });
       expect(outcomes.map((o) => [o.ran, o.status])).toEqual([
         [true, 'succeeded'],
         [true, 'succeeded'],

@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { sequelize } from '../../src/db';
 import { manualTick, tickOf, type CronJob } from '../../src/jobs/CronJob';
 import { allJobs } from '../../src/jobs/scheduler';
-import { projectRoot } from '../../src/paths';
 import { testConfig } from '../support/app';
 import { useTestDatabase } from '../support/db';
+import { runTicksInProcesses } from '../support/jobProcesses';
 import { buildComplaint, buildUser } from '../support/factories';
 import { serverUrl, withDatabase } from '../support/testDatabase';
 
@@ -128,41 +124,6 @@ describe(`two schedulers, one ${JOB} tick: each notification exactly once`, () =
   );
 
   if (process.env.DATABASE_URL) {
-    /**
-     * Scheduler instances in processes of their own (test/support/runJobTick.ts) against this
-     * file's database, one per tick: each starts up and connects, and once all are ready they
-     * are told to go at the same moment (a file appears).
-     */
-    const instances = async (url: string, ticks: Date[]) => {
-      const go = path.join(os.tmpdir(), `casebook-go-${process.pid}-${Date.now()}`);
-      let ready = 0;
-      const runs = ticks.map(
-        (tick) =>
-          new Promise<{ ran: boolean; status: string | null; error: string | null }>((resolve, reject) => {
-            const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/runJobTick.ts'), JOB, tick.toISOString(), go], {
-              env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', AUDIT_WITNESS_FILE: '' },
-              cwd: projectRoot,
-            });
-            let out = '';
-            child.stdout.on('data', (d) => {
-              const before = out;
-              out += d;
-              if (!before.includes('ready\n') && out.includes('ready\n') && ++ready === ticks.length) fs.writeFileSync(go, '');
-            });
-            child.stderr.on('data', (d) => (out += d));
-            child.on('exit', (code) => {
-              const line = out.split('\n').find((l) => l.startsWith('{"ran"'));
-              if (code !== 0 || !line) reject(new Error(`runJobTick exited ${code}:\n${out}`));
-              else resolve(JSON.parse(line));
-            });
-          }),
-      );
-      try {
-        return await Promise.all(runs);
-      } finally {
-        fs.rmSync(go, { force: true });
-      }
-    };
 
     it('in two real processes against PostgreSQL: the same tick at once — one performs it; two different ticks at once both perform, nothing twice', async () => {
       const [{ db }] = await sequelize().query<{ db: string }>('SELECT current_database() AS db', { type: QueryTypes.SELECT });
@@ -170,7 +131,7 @@ describe(`two schedulers, one ${JOB} tick: each notification exactly once`, () =
       const s = await seed(20);
       // Minutes of its own: the in-process test above claimed this minute's tick and the next.
       const tick = tickOf(new Date(Date.now() + 10 * 60_000));
-      const outcomes = await instances(url, [tick, tick]);
+      const outcomes = await runTicksInProcesses(url, JOB, [tick, tick]);
       expect(outcomes.map((o) => o.ran).sort()).toEqual([false, true]);
       expect(outcomes.find((o) => o.ran)).toMatchObject({ status: 'succeeded', error: null });
       expect(await runsOf(tick)).toEqual([{ status: 'succeeded' }]);
@@ -178,7 +139,7 @@ describe(`two schedulers, one ${JOB} tick: each notification exactly once`, () =
 
       const t = await seed(20);
       const ticks = [tickOf(new Date(Date.now() + 12 * 60_000)), manualTick()];
-      const both = await instances(url, ticks);
+      const both = await runTicksInProcesses(url, JOB, ticks);
       expect(both.map((o) => [o.ran, o.status])).toEqual([
         [true, 'succeeded'],
         [true, 'succeeded'],

@@ -1,13 +1,9 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { sequelize } from '../../src/db';
 import { manualTick, tickOf } from '../../src/jobs/CronJob';
 import { SatisfactionRequestsJob } from '../../src/jobs/satisfactionRequestsJob';
-import { projectRoot } from '../../src/paths';
 import { useTestDatabase } from '../support/db';
+import { runTicksInProcesses } from '../support/jobProcesses';
 import { serverUrl, withDatabase } from '../support/testDatabase';
 import { caseClosedAt, HOUR } from './support';
 
@@ -57,40 +53,12 @@ describe('two satisfaction-requests schedulers at once', () => {
       const [{ db }] = await sequelize().query<{ db: string }>('SELECT current_database() AS db', { type: QueryTypes.SELECT });
       const url = withDatabase(serverUrl()!, db);
       const ids = await closedCases(30);
-      const go = path.join(os.tmpdir(), `casebook-survey-go-${process.pid}-${Date.now()}`);
       const ticks = [tickOf(new Date(Date.now() + 10 * 60_000)), manualTick()];
-      let ready = 0;
-      try {
-        const outcomes = await Promise.all(
-          ticks.map(
-            (tick) =>
-              new Promise<{ ran: boolean; status: string | null }>((resolve, reject) => {
-                const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test/support/runJobTick.ts'), 'satisfaction-requests', tick.toISOString(), go], {
-                  env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', AUDIT_WITNESS_FILE: '' },
-                  cwd: projectRoot,
-                });
-                let out = '';
-                child.stdout.on('data', (d) => {
-                  const before = out;
-                  out += d;
-                  if (!before.includes('ready\n') && out.includes('ready\n') && ++ready === ticks.length) fs.writeFileSync(go, '');
-                });
-                child.stderr.on('data', (d) => (out += d));
-                child.on('exit', (code) => {
-                  const line = out.split('\n').find((l) => l.startsWith('{"ran"'));
-                  if (code !== 0 || !line) reject(new Error(`runJobTick exited ${code}:\n${out}`));
-                  else resolve(JSON.parse(line));
-                });
-              }),
-          ),
-        );
-        expect(outcomes.map((o) => [o.ran, o.status])).toEqual([
-          [true, 'succeeded'],
-          [true, 'succeeded'],
-        ]);
-      } finally {
-        fs.rmSync(go, { force: true });
-      }
+      const outcomes = await runTicksInProcesses(url, 'satisfaction-requests', ticks);
+      expect(outcomes.map((o) => [o.ran, o.status])).toEqual([
+        [true, 'succeeded'],
+        [true, 'succeeded'],
+      ]);
       await expectOnceEach(ids);
     }, 90_000);
   }

@@ -36,6 +36,22 @@ describe('ARCHIVE_AFTER_DAYS', () => {
   });
 });
 
+describe('JOBS and PUBLIC_URL', () => {
+  it('runs the schedule unless JOBS=off (empty is the default), and refuses anything else naming the variable', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).jobs).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development', JOBS: '' }).jobs).toBe(true);
+    for (const off of ['off', '0', 'false', 'no']) expect(loadConfig({ NODE_ENV: 'development', JOBS: off }).jobs).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'development', JOBS: 'sometimes' })).toThrow(/JOBS/);
+  });
+
+  it('links e-mails to PUBLIC_URL without its trailing slash, by default to this instance’s port, and refuses what is not a URL', () => {
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '4100' }).publicUrl).toBe('http://localhost:4100');
+    expect(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://casebook.example.vn/' }).publicUrl).toBe('https://casebook.example.vn');
+    expect(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: '' }).publicUrl).toBe('http://localhost:3000');
+    expect(() => loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'casebook dot vn' })).toThrow(/PUBLIC_URL/);
+  });
+});
+
 describe('the audit signing key', () => {
   afterEach(() => setAuditKeyring(undefined));
 

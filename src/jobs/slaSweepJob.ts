@@ -7,7 +7,7 @@ import { SlaBreach } from '../models';
 import { prepareInsert } from '../models/audited';
 import { NOTICE } from '../notifications/kinds';
 import { departmentHeads, usersWithRoles, type Notice } from '../notifications/notify';
-import { notifyAll } from '../notifications/notifyAll';
+import { notifyAll } from '../notifications/notify';
 import { qualityLeads } from '../queries/slaBreaches';
 import { CronJob, type JobContext } from './CronJob';
 
@@ -102,7 +102,7 @@ export async function sweepSla(ctx: Pick<JobContext, 'chunk' | 'count'>, chunkSi
         const notices: Notice[] = [];
         for (const row of rows) notices.push(await noticeOf(row, recipients));
         // The chunk's notices in two statements (notify() for each would be one or two per recipient).
-        ctx.count('notifications', await notifyAll(notices));
+        ctx.count('notifications', (await notifyAll(notices)).length);
         ctx.count(`level${level}`, rows.length);
         return { candidates, recorded: rows.length };
       });

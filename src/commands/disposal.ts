@@ -84,8 +84,16 @@ async function decidable(disposalId: string, actor: DisposalActor): Promise<{ di
   return { disposal, archive };
 }
 
-/** The customer, when no other case of theirs remains undisposed (their personal data goes with this one). */
+/**
+ * The customer, when no other case of theirs remains undisposed (their personal data goes with this
+ * one). Their row is locked first (FOR UPDATE conflicts with the key-share lock an intake's insert
+ * takes on it), so a case logged for them meanwhile is either seen here or waits for this disposal.
+ */
 async function customerToErase(complaintId: string): Promise<string | null> {
+  await sequelize().query('SELECT cu.id FROM customers cu JOIN complaints c ON c.customer_id = cu.id WHERE c.id = $1 FOR UPDATE OF cu', {
+    bind: [complaintId],
+    type: QueryTypes.SELECT,
+  });
   const [row] = await sequelize().query<{ customerId: string; others: number }>(
     `SELECT c.customer_id AS "customerId",
             (SELECT count(*)::int FROM complaints o LEFT JOIN archives oa ON oa.complaint_id = o.id

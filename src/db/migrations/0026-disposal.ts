@@ -187,6 +187,10 @@ export const up: Migration = async ({ context: sequelize }) => {
       IF m ->> 'disposalId' IS DISTINCT FROM d.id::text THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'dispose_case_content: the event must name the approved disposal';
       END IF;
+      -- Locked before looking: an intake's insert for this customer (key share on its row) waits, or was committed before.
+      IF v_erase IS NOT NULL THEN
+        PERFORM 1 FROM customers WHERE id = v_erase FOR UPDATE;
+      END IF;
       IF v_erase IS NOT NULL AND (v_erase IS DISTINCT FROM v_customer OR EXISTS (
            SELECT 1 FROM complaints o LEFT JOIN archives oa ON oa.complaint_id = o.id
             WHERE o.customer_id = v_erase AND o.id <> p_complaint_id AND oa.disposed_at IS NULL)) THEN

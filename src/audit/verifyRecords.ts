@@ -42,14 +42,18 @@ const labelOf = (type: string, id: string, row?: Model) => {
  * removed or resurrected outside the application is reported by name. Records of a disposed
  * case, and customers erased with their last case, are not compared (purged on purpose).
  */
-/** What disposal purged on purpose, as the signed `complaint.disposed` events say: cases, and customers erased with their last case. */
+/**
+ * What disposal purged on purpose, as the signed `complaint.disposed` events say: cases, and the
+ * records of customers erased with their last case (`Customer:<id>` and their services,
+ * `CustomerService:<id>`).
+ */
 export interface Purged {
   cases: ReadonlySet<string>;
-  customers: ReadonlySet<string>;
+  entities: ReadonlySet<string>;
 }
 
 export const isPurged = (p: Purged, e: { complaintId: string | null; entityType: string; entityId: string | null }): boolean =>
-  (e.complaintId !== null && p.cases.has(e.complaintId)) || (e.entityType === 'Customer' && e.entityId !== null && p.customers.has(e.entityId));
+  (e.complaintId !== null && p.cases.has(e.complaintId)) || (e.entityId !== null && p.entities.has(`${e.entityType}:${e.entityId}`));
 
 export class RecordReplayer {
   private pending = new Map<string, Map<string, Replay>>();

@@ -65,9 +65,13 @@ export async function verifyAuditTrail(): Promise<AuditVerification> {
       WHERE e.action = 'complaint.disposed' AND e.complaint_id IS NOT NULL`,
     { type: QueryTypes.SELECT },
   );
+  const erased = disposals.flatMap((d) => (d.erasedCustomerId ? [d.erasedCustomerId] : []));
+  const services = erased.length
+    ? await s.query<{ id: string }>('SELECT id FROM customer_services WHERE customer_id = ANY($1::uuid[])', { bind: [erased], type: QueryTypes.SELECT })
+    : [];
   const disposed: Purged = {
     cases: new Set(disposals.map((d) => d.complaintId)),
-    customers: new Set(disposals.flatMap((d) => (d.erasedCustomerId ? [d.erasedCustomerId] : []))),
+    entities: new Set([...erased.map((id) => `Customer:${id}`), ...services.map((r) => `CustomerService:${r.id}`)]),
   };
   const replayer = new RecordReplayer(failures, disposed);
 

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { QueryTypes } from 'sequelize';
 import { sequelize, transaction } from '../../src/db';
 import { answerSurvey, inviteToSurvey } from '../../src/commands/surveys';
+import { createCustomerService } from '../../src/commands/customerServices';
 import { asActor } from '../support/context';
 import { verifyArchives } from '../../src/commands/archiveVerifier';
 import { Archive, Complaint, Customer, Disposal } from '../../src/models';
@@ -169,6 +170,7 @@ describe('what disposal leaves behind', () => {
   it('no copy of the case’s text, its minutes, its files or its customer anywhere — a pg_dump neither — while every chain verifies and the log book lists it as disposed', async () => {
     const token = randomBytes(6).toString('hex');
     const customer = await buildCustomer({ name: `Nguyễn Thị Riêng ${token}`, email: `rieng-${token}@example.vn`, phone: '0912345678' });
+    await asActor(() => createCustomerService(customer.id, { name: 'Bảo trì máy lọc nước', kind: 'maintenance', expiresOn: '2027-06-30', notes: `Gọi chị Riêng ${token} trước khi đến` }));
     const director = await signedIn(['cs_director']);
     let c = await buildComplaint({ customerId: customer.id, subject: `Tiêu đề ${token}`, description: `Mô tả riêng tư ${token}`, lotRef: `LOT-${token}` }, quality.user);
     c = await moveTestCase(c, ['investigation']);
@@ -195,7 +197,7 @@ describe('what disposal leaves behind', () => {
     await answerSurvey(link, { rating: 2, comment: `Góp ý riêng ${token}` });
     const sealed = await t.request().post(`/api/v1/complaints/${c.id}/archive`).set(quality.auth).send({});
     expect(sealed.status).toBe(201);
-    expect(await copiesOf(token)).toEqual(expect.arrayContaining(['complaints', 'customers', 'evidence', 'evidence_blob_chunks', 'meetings', 'survey_answers', 'archives', 'audit_event_contents']));
+    expect(await copiesOf(token)).toEqual(expect.arrayContaining(['complaints', 'customers', 'customer_services', 'evidence', 'evidence_blob_chunks', 'meetings', 'survey_answers', 'archives', 'audit_event_contents']));
 
     const archive = await Archive.findByPk(sealed.body.id as string, { rejectOnEmpty: true });
     useFixedClock(archive.retentionUntil.getTime() + DAY_MS);

@@ -21,7 +21,7 @@ import type { Migration } from './types';
  *   stored idempotent responses naming the case, outbox payloads, notifications, and the audit
  *   trail's content rows of the case. With `meta.erasedCustomerId` (the application sets it when
  *   no other live case has this customer), the customer's personal data and its events' content
- *   go too. What stays: reference, dates, classification, every hash and signature, and the
+ *   go too, with their services' notes, trail content and renewal reminders. What stays: reference, dates, classification, every hash and signature, and the
  *   archive's tombstone (reference, hashes, position, dates, class, the proposal and approval).
  * - Hashes stay where they were (evidence.blob_sha256, letters.sha256, the archive's sha256), so
  *   the chains verify; the verifier accepts purged bytes only for records of a case whose signed
@@ -266,6 +266,13 @@ export const up: Migration = async ({ context: sequelize }) => {
         DELETE FROM audit_event_contents ec USING audit_events e
          WHERE ec.event_id = e.id AND e.entity_type = 'Customer' AND e.entity_id = v_erase::text;
         DELETE FROM idempotency_keys WHERE path LIKE '%' || v_erase::text || '%' OR response::text LIKE '%' || v_erase::text || '%';
+        -- Their services (0024): the notes, the services' trail content, the renewal reminders' notifications and e-mails.
+        UPDATE customer_services SET notes = NULL, version = version + 1, updated_at = now() WHERE customer_id = v_erase AND notes IS NOT NULL;
+        DELETE FROM audit_event_contents ec USING audit_events e, customer_services cs
+         WHERE ec.event_id = e.id AND e.entity_type = 'CustomerService' AND e.entity_id = cs.id::text AND cs.customer_id = v_erase;
+        DELETE FROM notifications n USING customer_services cs WHERE cs.customer_id = v_erase AND n.cause LIKE 'renewal:' || cs.id::text || ':%';
+        UPDATE outbox o SET payload = '{}'::jsonb, recipient = v_gone, dedupe_key = 'disposed:' || o.id::text, last_error = NULL, delivery_info = NULL
+          FROM customer_services cs WHERE cs.customer_id = v_erase AND o.dedupe_key LIKE '%renewal:' || cs.id::text || ':%';
       END IF;
 
       UPDATE archives SET snapshot = '', disposed_at = v_at,

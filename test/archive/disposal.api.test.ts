@@ -11,8 +11,10 @@ import { Archive, Complaint, Customer, Disposal } from '../../src/models';
 import { useTestApp } from '../support/app';
 import { useTestClock } from '../support/clock';
 import { useFixedClock } from '../../src/lib/clock';
-import { closedTestCase, sealedTestArchive } from '../support/archives';
-import { buildComplaint, buildCustomer, signedIn } from '../support/factories';
+import { closedTestCase, readyForDisposal, sealedTestArchive } from '../support/archives';
+import { disputedCase, CONTAINMENT, SOLUTION_SUMMARY } from '../dispute/fixture';
+import { disposeCaseContent } from '../../src/commands/disposal';
+import { buildComplaint, buildCustomer, sealCase, signedIn } from '../support/factories';
 import { moveTestCase } from '../support/procedure';
 import { issueTestLetter } from '../support/letters';
 import { PDF, uploadVia } from '../evidence/helpers';
@@ -238,6 +240,22 @@ describe('what disposal leaves behind', () => {
     const line = wb.worksheets[0].getSheetValues().find((r) => Array.isArray(r) && r.includes(c.reference)) as unknown[];
     expect(line).toBeDefined();
     expect(line.join(' ')).toMatch(/Đã tiêu hủy/);
+  });
+
+  it('purges the investigation’s records through every lock: the regulatory review and the CEO’s signed content, the corrective action, the solution and its review', async () => {
+    const d = await disputedCase(t.app);
+    await sealCase(d.complaint.id);
+    const meta = await readyForDisposal(d.complaint.id);
+    await asActor(() => disposeCaseContent(d.complaint.id, meta));
+    for (const text of [d.rootCause, d.responsiblePerson, d.disciplinaryMeasure, SOLUTION_SUMMARY, CONTAINMENT, 'Khách hàng bị bỏng nhẹ', 'Có tổn hại nghiêm trọng', 'Đồng ý phương án đổi máy', 'Kho xác nhận dây nguồn']) {
+      expect([text, await copiesOf(text)]).toEqual([text, []]);
+    }
+    const [signature] = await sequelize().query<{ content: object; content_sha256: string }>('SELECT content, content_sha256 FROM signatures WHERE complaint_id = $1', {
+      bind: [d.complaint.id],
+      type: QueryTypes.SELECT,
+    });
+    // The signed content is gone; its hash, the proof of what was signed, stays.
+    expect(signature).toEqual({ content: {}, content_sha256: d.signatureSha256 });
   });
 
   it('keeps a customer with another live case, and the bytes another live case still uses', async () => {

@@ -23,6 +23,7 @@ describe('the archives pages', () => {
     expect(page.text).toContain(complaint.reference);
     expect(page.text).toContain(`${archive.sha256.slice(0, 12)}…`);
     expect(page.text).toContain('data-testid="archive-verify-link"');
+    expect(page.text).toContain('Chưa có lần kiểm tra nào được ghi lại.');
 
     const ok = await agent.get('/archives/verify').set('HX-Request', 'true').query({ lang: 'vi' });
     expect(ok.status).toBe(200);
@@ -36,6 +37,9 @@ describe('the archives pages', () => {
     const bad = decoded((await agent.get('/archives/verify').query({ lang: 'vi' })).text);
     expect(bad).toContain('verify-failed');
     expect(bad).toContain(`archive:${archive.id} (${complaint.reference})`);
+    // The list says how the last recorded run went.
+    const after = decoded((await agent.get('/archives').query({ lang: 'vi' })).text);
+    expect(after).toMatch(/data-testid="archive-last-run" class="flag-danger"><small>Lần kiểm tra gần nhất: .* — Phát hiện \d+ vấn đề/);
   });
 
   it('pages the list, and is refused to a role that neither seals, holds nor verifies', async () => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { sealCase } from '../../commands/archives';
 import { verifyAndRecord } from '../../commands/archiveVerifications';
+import { latestVerification } from '../../queries/archiveVerifications';
 import { requireSignIn } from '../../http/auth';
 import { idParam, pageQuery } from '../../lib/http';
 import { uuidParam } from '../../lib/pagination';
@@ -26,7 +27,10 @@ export function archivesPages(): Router {
     const listed = await listArchives(parse(ArchiveListQuery, query, req.lang));
     const page = { ...listed, items: listed.items.map((a) => ({ ...a, sha256Short: `${a.sha256.slice(0, 12)}…` })) };
     const nextQuery = listed.nextCursor ? new URLSearchParams({ ...query, cursor: listed.nextCursor }).toString() : null;
-    res.render('archives/index', { title: req.t('archives.title'), page, nextQuery, mayVerify: allowed(req, 'verify', 'Archive') });
+    const mayVerify = allowed(req, 'verify', 'Archive');
+    // The last recorded run (src/commands/archiveVerifications.ts), for whoever may verify.
+    const lastRun = mayVerify ? await latestVerification() : null;
+    res.render('archives/index', { title: req.t('archives.title'), page, nextQuery, mayVerify, lastRun });
   });
 
   r.get('/archives/verify', async (req, res) => {

@@ -24,13 +24,14 @@ export interface DisposalRow {
   version: number;
 }
 
-const SELECT = `SELECT d.id, d.archive_id AS "archiveId", d.complaint_id AS "complaintId",
+const COLUMNS = `d.id, d.archive_id AS "archiveId", d.complaint_id AS "complaintId",
     COALESCE(c.reference, a.tombstone->>'reference', '') AS reference, d.status, d.reason,
     d.proposed_by AS "proposedBy", pu.name AS "proposedByName", d.proposed_at AS "proposedAt",
     d.decided_by AS "decidedBy", du.name AS "decidedByName", d.decided_at AS "decidedAt", d.comment,
-    a.retention_until AS "retentionUntil", a.legal_hold AS "legalHold", d.version
-  FROM disposals d JOIN archives a ON a.id = d.archive_id LEFT JOIN complaints c ON c.id = d.complaint_id
+    a.retention_until AS "retentionUntil", a.legal_hold AS "legalHold", d.version`;
+const FROM = `FROM disposals d JOIN archives a ON a.id = d.archive_id LEFT JOIN complaints c ON c.id = d.complaint_id
   LEFT JOIN users pu ON pu.id = d.proposed_by LEFT JOIN users du ON du.id = d.decided_by`;
+const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 
 export async function findDisposal(id: string): Promise<DisposalRow | null> {
   const [row] = await sequelize().query<DisposalRow>(`${SELECT} WHERE d.id = $1`, { bind: [id], type: QueryTypes.SELECT });
@@ -56,7 +57,8 @@ export async function listDisposals(filter: { status?: DisposalStatus; limit: nu
     where.push(`((d.status <> 'proposed')::int > ${r} OR ((d.status <> 'proposed')::int = ${r} AND (d.proposed_at, d.id) < ($${bind.push(after.u)}::timestamptz, $${bind.push(after.i)}::uuid)))`);
   }
   const rows = await sequelize().query<DisposalRow & { atKey: string }>(
-    `${SELECT.replace('SELECT ', "SELECT to_json(d.proposed_at)#>>'{}' AS \"atKey\", ")} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    // The cursor keeps the time to the microsecond (a JS Date would round it and repeat the row).
+    `SELECT ${COLUMNS}, to_json(d.proposed_at)#>>'{}' AS "atKey" ${FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY (d.status <> 'proposed'), d.proposed_at DESC, d.id DESC LIMIT ${filter.limit + 1}`,
     { bind, type: QueryTypes.SELECT },
   );

@@ -145,6 +145,20 @@ describe('POST /api/v1/disposals/:id/approve and /decline', () => {
       expect(res.status).toBe(200);
       expect(res.body.items.every((d: { status: string }) => d.status === 'proposed')).toBe(true);
     }
+    // Keyset pages, open ones first, each proposal once.
+    const seen: Array<{ id: string; status: string }> = [];
+    let cursor: string | null = null;
+    do {
+      const res: { status: number; body: { items: Array<{ id: string; status: string }>; nextCursor: string | null } } = await t.request().get(`/api/v1/disposals?limit=1${cursor ? `&cursor=${cursor}` : ''}`).set(legal.auth);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(seen.map((d) => d.id)).size).toBe(seen.length);
+    const firstClosed = seen.findIndex((d) => d.status !== 'proposed');
+    if (firstClosed >= 0) expect(seen.slice(firstClosed).every((d) => d.status !== 'proposed')).toBe(true);
+    expect((await t.request().get('/api/v1/disposals?cursor=garbage').set(legal.auth)).status).toBe(400);
     expect((await t.request().get('/api/v1/disposals').set(quality.auth)).status).toBe(403);
     expect((await t.request().get('/api/v1/disposals?status=gone').set(legal.auth)).status).toBe(400);
   });

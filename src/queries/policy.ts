@@ -5,6 +5,8 @@ import { DEFAULT_WEEKEND, makeCalendar, type HolidayCalendar } from '../domain/h
 import { readRecurrenceSetting, type RecurrenceSetting } from '../domain/recurrence';
 import { readReportingRules, type ReportingRules } from '../domain/regulatory';
 import type { SlaStage } from '../domain/workflow';
+import type { Sequelize } from 'sequelize';
+import { sequelize } from '../db';
 import { Holiday, Setting, SlaPolicy } from '../models';
 
 export type { RecurrenceSetting };
@@ -25,11 +27,14 @@ interface Snapshot {
 /**
  * SLA policy, holiday calendar and settings change rarely and are read on every intake and
  * transition, so each process keeps them for a short while. An edit in this process
- * invalidates at once; other instances see it within TTL_MS.
+ * invalidates at once; other instances see it within TTL_MS. The snapshot belongs to the
+ * database it was read from: a process that opens another one (a CLI command, each test file of a
+ * worker) never applies the first one's calendar.
  */
 const TTL_MS = 60_000;
 let snapshot: Promise<Snapshot> | undefined;
 let snapshotAt = 0;
+let snapshotOf: Sequelize | undefined;
 
 async function load(): Promise<Snapshot> {
   // One after the other: called inside a transaction, all three run on its single connection.
@@ -54,8 +59,10 @@ async function load(): Promise<Snapshot> {
 }
 
 function current(): Promise<Snapshot> {
-  if (!snapshot || Date.now() - snapshotAt > TTL_MS) {
+  const from = sequelize();
+  if (!snapshot || snapshotOf !== from || Date.now() - snapshotAt > TTL_MS) {
     snapshotAt = Date.now();
+    snapshotOf = from;
     snapshot = load().catch((err: unknown) => {
       snapshot = undefined;
       throw err;

@@ -136,8 +136,8 @@ describe('POST /complaints/:id/evidence and GET /evidence/:id/content', () => {
   });
 
   it('accepts office documents (an .xlsx made by exceljs)', async () => {
-    const { Workbook } = await import('exceljs');
-    const book = new Workbook();
+    const { default: excel } = await import('exceljs');
+    const book = new excel.Workbook();
     book.addWorksheet('Sổ').addRow(['Lô', 'L-77']);
     const xlsx = Buffer.from(await book.xlsx.writeBuffer());
     const quality = await signedIn(['quality']);

@@ -1,4 +1,5 @@
 import { openDatabase, type Database } from '../../src/db';
+import { freshFileState } from './fileState';
 import { adminQuery, randomDbName, readTemplateBlob, serverUrl, TEMPLATE_ENV, withDatabase } from './testDatabase';
 
 /**
@@ -9,6 +10,7 @@ export function useTestDatabase(): { get(): Database } {
   let database: Database | undefined;
   let dropName: string | undefined;
   beforeAll(async () => {
+    freshFileState();
     const template = process.env[TEMPLATE_ENV];
     if (!template) throw new Error('The jest global setup did not prepare a template database.');
     const url = serverUrl();

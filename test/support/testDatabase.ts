@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/db';
+import { freshFileState } from './fileState';
 
 /**
  * Where the migrated template lives. With DATABASE_URL: a template database on that server,
@@ -91,6 +92,7 @@ export function readTemplateBlob(file: string): Blob {
  * in-memory PGlite), for tests that run migrations one by one. `close()` also drops it.
  */
 export async function openBlankDatabase(): Promise<{ database: Database; close(): Promise<void> }> {
+  freshFileState();
   const url = serverUrl();
   const name = url ? randomDbName('casebook_mig') : undefined;
   if (url && name) await adminQuery(url, `CREATE DATABASE ${name}`);

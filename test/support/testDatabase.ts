@@ -83,8 +83,19 @@ export function randomDbName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
 
+const templateBlobs = new Map<string, Blob>();
+
+/**
+ * The template as a Blob, read once per worker process (workers keep their modules across test
+ * files; a Blob is immutable, so every file's PGlite can load the same one).
+ */
 export function readTemplateBlob(file: string): Blob {
-  return new Blob([fs.readFileSync(file)]);
+  let blob = templateBlobs.get(file);
+  if (!blob) {
+    blob = new Blob([fs.readFileSync(file)]);
+    templateBlobs.set(file, blob);
+  }
+  return blob;
 }
 
 /**

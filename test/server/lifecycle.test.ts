@@ -11,7 +11,8 @@ import { entryArgs, startServerProcess, type ServerProcess } from '../support/se
  */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-lifecycle-'));
 // The one test that starts from an empty folder: the CLI's first `migrate` runs initdb and every migration.
-const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'warn', TZ: 'UTC' };
+// The CLI's anchor witness is the DATA_DIR's, as the server's is (test/support/serverProcess.ts).
+const env = { ...process.env, AUDIT_WITNESS_FILE: '', DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', NODE_ENV: 'development', LOG_LEVEL: 'warn', TZ: 'UTC' };
 
 function run(script: 'src/cli.ts', args: string[], input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -12,7 +12,8 @@ export interface CliResult {
 export function cliWith(env: NodeJS.ProcessEnv): (args: string[]) => Promise<CliResult> {
   return (args) =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, entryArgs('src/cli.ts', args), { env, cwd: projectRoot });
+      // Its own anchor witness in its DATA_DIR, as the server processes have: never the test file's.
+      const child = spawn(process.execPath, entryArgs('src/cli.ts', args), { env: { ...env, AUDIT_WITNESS_FILE: '' }, cwd: projectRoot });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));

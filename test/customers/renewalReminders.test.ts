@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { QueryTypes } from 'sequelize';
 import { createCustomerService, updateCustomerService } from '../../src/commands/customerServices';
 import { updateSetting } from '../../src/commands/settings';
@@ -13,9 +12,7 @@ import { useTestDatabase } from '../support/db';
 import { runTicksInProcesses } from '../support/jobProcesses';
 import { useTestClock } from '../support/clock';
 import { asActor } from '../support/context';
-import { cliWith } from '../support/cli';
 import { buildCustomer, buildUser } from '../support/factories';
-import { migratedDataDir } from '../support/serverProcess';
 import { serverUrl, withDatabase } from '../support/testDatabase';
 
 useTestDatabase();
@@ -231,17 +228,3 @@ describe('nextReminder', () => {
   });
 });
 
-describe('npm run cli -- job:run renewal-reminders', () => {
-  const dataDir = migratedDataDir('casebook-renewals-');
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-  it('runs one tick on demand', async () => {
-    const cli = cliWith({ ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', TZ: 'UTC' });
-    const run = await cli(['job:run', 'renewal-reminders']);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^renewal-reminders: succeeded/m);
-    const list = await cli(['job:list']);
-    expect(list.stdout).toContain('renewal-reminders  (0 7 * * *, keeps 100 runs)');
-  }, 120_000);
-});

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { QueryTypes } from 'sequelize';
 import { sequelize } from '../../src/db';
 import { tokenHash } from '../../src/commands/surveys';
@@ -7,8 +6,6 @@ import { outboxKind } from '../../src/outbox/kinds';
 import '../../src/outbox/surveyRequested';
 import { useTestDatabase } from '../support/db';
 import { useTestClock } from '../support/clock';
-import { cliWith } from '../support/cli';
-import { migratedDataDir } from '../support/serverProcess';
 import { caseClosedAt, DAY, HOUR, runSurveyJob, surveyMails } from './support';
 
 useTestDatabase();
@@ -107,18 +104,4 @@ describe('the satisfaction-requests job', () => {
       expect(await surveyMails(c.id)).toHaveLength(1);
     }
   });
-
-  it('runs from the CLI: npm run cli -- job:run satisfaction-requests', async () => {
-    const dataDir = migratedDataDir('casebook-survey-');
-    try {
-      const cli = cliWith({ ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, NODE_ENV: 'development', LOG_LEVEL: 'warn', TZ: 'UTC' });
-      const out = await cli(['job:run', 'satisfaction-requests']);
-      expect(out.code).toBe(0);
-      expect(out.stdout).toMatch(/^satisfaction-requests: succeeded/m);
-      const listed = await cli(['job:list']);
-      expect(listed.stdout).toContain('satisfaction-requests  (7 * * * *, keeps 100 runs)');
-    } finally {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, 120_000);
 });

@@ -1,5 +1,5 @@
 /** `npm run bench -- <name>`: runs bench/<name>.ts and prints its figures. */
-const BENCHES = ['startup', 'intake', 'queries', 'team', 'evidence', 'documents', 'sweep', 'archive'] as const;
+const BENCHES = ['startup', 'intake', 'queries', 'team', 'evidence', 'documents', 'sweep', 'archive', 'pdf'] as const;
 
 async function main(): Promise<void> {
   const name = process.argv[2];

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { PDFParse } from 'pdf-parse';
-import { FONTS } from '../src/pdf/document';
+import { fontFaces } from '../src/pdf/document';
 import type { SmtpPeer } from '../test/outbox/support';
 import { median } from './lib';
 
@@ -50,10 +50,10 @@ async function letterCase(url: string, auth: string): Promise<string> {
   return entry.id;
 }
 
-/** The bare baseline: the same text in a pdfkit document with the same fonts, nothing else. */
+/** The bare baseline: the same text in a pdfkit document with the same font, parsed once as the app's is, nothing else. */
 function barePdf(text: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 56 });
-  doc.registerFont('regular', FONTS.regular);
+  doc.registerFont('regular', fontFaces().regular as unknown as PDFKit.Mixins.PDFFontSource);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));

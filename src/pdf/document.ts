@@ -4,6 +4,8 @@
  * (the document's title and the case reference) and a page number "Trang n/m". Below the HTTP
  * layer: a route streams the document to the response, a job could write it to a file.
  */
+import fs from 'node:fs';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { nodeModulesDir } from '../paths';
 
@@ -17,6 +19,50 @@ export const FONTS = {
 } as const;
 
 export type Doc = PDFKit.PDFDocument;
+
+type Faces = Record<keyof typeof FONTS, fontkit.Font>;
+let faces: Faces | undefined;
+
+/**
+ * The three fonts parsed once per process. pdfkit takes a parsed fontkit font as well as a file
+ * name; given the file it reads and parses the 700 KB font again for every document, and its
+ * layout tables again on the document's first line — most of a letter's rendering time. A parsed
+ * font is only read by pdfkit (each document lays out its text and embeds its own subset), so one
+ * serves every document: a page of Vietnamese text renders in ~10 ms instead of ~50 ms, the same
+ * bytes (bench/README.md "letters").
+ */
+export function fontFaces(): Faces {
+  faces ??= { regular: face(FONTS.regular), bold: face(FONTS.bold), italic: face(FONTS.italic) };
+  return faces;
+}
+
+/**
+ * One parsed font, kept for every document. fontkit caches each glyph with the characters it was
+ * first asked for; a glyph first read as another glyph's component (writing a subset: "Á" is "A"
+ * and an accent in DejaVu) is cached with none, and a later document laying out a plain "A"
+ * would get it so and write no text for it (PDF readers' search and copy, and the tests'
+ * text extraction, lose the letter — seen: an English letter after a Vietnamese one). Such a
+ * glyph takes its characters the first time they are given (the fix of react-pdf issue #3404).
+ */
+function face(file: string): fontkit.Font {
+  const font = fontkit.create(fs.readFileSync(file)) as fontkit.Font;
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id: number, codePoints?: number[]) => {
+    const glyph = getGlyph(id, codePoints);
+    if (glyph && codePoints?.length && !glyph.codePoints?.length) glyph.codePoints = codePoints;
+    return glyph;
+  };
+  return font;
+}
+
+/** Registers the fonts as `regular`, `bold` and `italic` and selects the regular one at 10.5 pt. */
+export function registerFonts(doc: Doc): void {
+  for (const [name, face] of Object.entries(fontFaces())) {
+    // @types/pdfkit lists files and buffers only; pdfkit 0.20 also takes a font with `layout()`.
+    doc.registerFont(name, face as unknown as PDFKit.Mixins.PDFFontSource);
+  }
+  doc.font('regular').fontSize(10.5);
+}
 
 export interface DocumentOptions {
   /** The running header's title, e.g. "BIÊN BẢN CUỘC HỌP". */
@@ -44,10 +90,7 @@ export function createDocument(options: DocumentOptions): Doc {
     info: { Creator: 'Casebook', ...options.info },
     lang: 'vi-VN',
   } as PDFKit.PDFDocumentOptions);
-  doc.registerFont('regular', FONTS.regular);
-  doc.registerFont('bold', FONTS.bold);
-  doc.registerFont('italic', FONTS.italic);
-  doc.font('regular').fontSize(10.5);
+  registerFonts(doc);
   pending.set(doc, options);
   return doc;
 }

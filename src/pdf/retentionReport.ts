@@ -11,7 +11,7 @@ import type { Translate } from '../lib/i18n';
 import { formatDateTime } from '../lib/dates';
 import type { RetentionReportRow } from '../queries/retention';
 import { RETENTION_COLUMNS, retentionCells } from '../presenters/retention';
-import { FONTS, type Doc } from './document';
+import { registerFonts, type Doc } from './document';
 import { note, table } from './layout';
 
 const WIDTHS = [0.045, 0.175, 0.1, 0.15, 0.15, 0.15, 0.13, 0.1];
@@ -136,10 +136,7 @@ export function retentionPdfDocument(t: Translate): Doc {
     info: { Creator: 'Casebook', Title: t('retention.report.title'), Author: 'Casebook' },
     lang: 'vi-VN',
   } as PDFKit.PDFDocumentOptions);
-  doc.registerFont('regular', FONTS.regular);
-  doc.registerFont('bold', FONTS.bold);
-  doc.registerFont('italic', FONTS.italic);
-  doc.font('regular').fontSize(10.5);
+  registerFonts(doc);
   const total = doc.ref({ Type: 'XObject', Subtype: 'Form' }) as Running['total'];
   const r: Running = {
     title: t('retention.report.title'),

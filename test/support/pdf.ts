@@ -12,7 +12,12 @@ export function asBytes(request: Test): Test {
 
 /** The text of a PDF response, as a reader copying it out would get it. */
 export async function pdfText(res: Response): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(res.body as Buffer) });
+  return pdfBytesText(res.body as Buffer);
+}
+
+/** The text of a PDF's bytes, as a reader copying it out would get it. */
+export async function pdfBytesText(bytes: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(bytes) });
   try {
     return (await parser.getText()).text;
   } finally {

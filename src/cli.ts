@@ -194,18 +194,23 @@ program
   });
 
 program
-  .command('job:run <name>')
-  .description('run one tick of a job now (its own tick: it never collides with a scheduled one)')
-  .action(async (name: string) => {
+  .command('job:run <names...>')
+  .description('run one tick of each job named now, in the order given (its own tick: it never collides with a scheduled one)')
+  .action(async (names: string[]) => {
     const jobs = allJobs(loadConfig());
-    const job = jobs.find((j) => j.name === name);
-    if (!job) throw new AppError(404, 'not_found', `No job named ${name}. Jobs: ${jobs.map((j) => j.name).join(', ')}`);
-    // Outside the CLI's context: the job runs in a system context of its own, no transaction held.
-    const outcome = await withDatabase(() => job.run(manualTick()));
-    const counts = formatCounts(outcome.counts ?? {}) || '-';
-    if (!outcome.ran) console.log(`${name}: this tick was already run.`);
-    else console.log(`${name}: ${outcome.status} (${counts})${outcome.error ? `: ${outcome.error}` : ''}`);
-    if (outcome.status === 'failed') process.exitCode = 1;
+    const unknown = names.filter((name) => !jobs.some((j) => j.name === name));
+    if (unknown.length > 0) throw new AppError(404, 'not_found', `No job named ${unknown.join(', ')}. Jobs: ${jobs.map((j) => j.name).join(', ')}`);
+    // Outside the CLI's context: each job runs in a system context of its own, no transaction held.
+    await withDatabase(async () => {
+      for (const name of names) {
+        const job = jobs.find((j) => j.name === name)!;
+        const outcome = await job.run(manualTick());
+        const counts = formatCounts(outcome.counts ?? {}) || '-';
+        if (!outcome.ran) console.log(`${name}: this tick was already run.`);
+        else console.log(`${name}: ${outcome.status} (${counts})${outcome.error ? `: ${outcome.error}` : ''}`);
+        if (outcome.status === 'failed') process.exitCode = 1;
+      }
+    });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -35,7 +35,9 @@ const touch = (rel: string, seconds: number) => {
 
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-start-'));
-  write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', strict: true, types: [], noEmit: true } }));
+  // skipLibCheck as the project's own tsconfig.json has it: each of the seven builds below takes
+  // 0.6 s instead of 2 s checking TypeScript's own lib files.
+  write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', strict: true, types: [], skipLibCheck: true, noEmit: true } }));
   write('tsconfig.build.json', JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: false, rootDir: '.', outDir: 'dist', incremental: true, tsBuildInfoFile: 'dist/.tsbuildinfo' }, include: ['src', 'seeds'] }));
   write('package-lock.json', '{}\n');
   write('src/server.ts', 'export const port: number = 3000;\n');

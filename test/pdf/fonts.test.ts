@@ -1,4 +1,5 @@
-import { createDocument, finish, fontFaces } from '../../src/pdf/document';
+import PDFDocument from 'pdfkit';
+import { createDocument, finish, fontFaces, FONTS, registerFonts, type Doc } from '../../src/pdf/document';
 import { pdfBytesText } from '../support/pdf';
 
 /** A document through the same createDocument/finish as every Casebook PDF, and its bytes once finished. */
@@ -54,5 +55,26 @@ describe('the fonts every PDF shares', () => {
       for (const line of lines[d]!) expect(text).toContain(line);
       expect(text).not.toContain(lines[1 - d]![0]);
     }
+  });
+  it('write the same bytes as fonts parsed for the document alone, after any number of other documents', async () => {
+    const lines = ['Kính gửi Quý khách hàng Nguyễn Thị Hồng Nhung — ÁƠẾ', 'ACKNOWLEDGMENT OF YOUR COMPLAINT Telephone Address', 'Trong vòng 48 giờ, chúng tôi sẽ gửi thư trả lời.'];
+    const bytes = (shared: boolean): Promise<Buffer> => {
+      const doc: Doc = new PDFDocument({ size: 'A4', bufferPages: true, compress: false, info: { CreationDate: new Date('2026-12-04T00:00:00Z') } } as PDFKit.PDFDocumentOptions);
+      if (shared) registerFonts(doc);
+      else for (const [name, file] of Object.entries(FONTS)) doc.registerFont(name, file);
+      const chunks: Buffer[] = [];
+      const done = new Promise<Buffer>((resolve) => {
+        doc.on('data', (c: Buffer) => chunks.push(c));
+        doc.on('end', () => resolve(Buffer.concat(chunks)));
+      });
+      for (let size = 0; size < 4; size++) for (const [i, line] of lines.entries()) doc.font(FACES[i]!).fontSize(10.5 + size).text(line, { align: size % 2 ? 'justify' : 'left' });
+      doc.flushPages();
+      doc.end();
+      return done;
+    };
+    // The file identifier is random; everything else — glyph positions, subsets, text maps — must match.
+    const comparable = async (b: Promise<Buffer>) => (await b).toString('latin1').replace(/\/ID \[[^\]]*\]/g, '');
+    const alone = await comparable(bytes(false));
+    for (let i = 0; i < 3; i++) expect(await comparable(bytes(true))).toBe(alone);
   });
 });

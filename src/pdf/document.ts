@@ -28,8 +28,8 @@ let faces: Faces | undefined;
  * name; given the file it reads and parses the 700 KB font again for every document, and its
  * layout tables again on the document's first line — most of a letter's rendering time. A parsed
  * font is only read by pdfkit (each document lays out its text and embeds its own subset), so one
- * serves every document: a page of Vietnamese text renders in ~10 ms instead of ~50 ms, the same
- * bytes (bench/README.md "letters").
+ * serves every document: a page of Vietnamese text renders in ~14 ms instead of ~64 ms, the same
+ * bytes (bench/README.md "pdf"; test/pdf/fonts.test.ts compares them).
  */
 export function fontFaces(): Faces {
   faces ??= { regular: face(FONTS.regular), bold: face(FONTS.bold), italic: face(FONTS.italic) };

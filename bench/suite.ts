@@ -1,0 +1,134 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { embeddedExtensions, EMBEDDED_POSTGRES_CONF } from '../src/db/embedded';
+import { projectRoot } from '../src/paths';
+import { pgliteTemplateCachePath, templateKey } from '../test/support/testDatabase';
+import { median } from './lib';
+
+/**
+ * `npm run bench -- suite`: the jest suite as `npm test` runs it after its checks
+ * (`npm run test:jest`: the embedded database, or DATABASE_URL's server), BENCH_RUNS (1) times —
+ * a run takes ~3 minutes on the 2-core machine. Per run: wall time, jest's own figure, the CPU of
+ * jest and everything it started (user + sys of the reaped children, from /proc), the load average
+ * before and after, tests and files, the sum of the files' times and of the tests' times over the
+ * workers, and the slowest files. Then the floor every file that opens a database pays: a fresh
+ * PGlite booted from the run's migrated template (BENCH_BOOTS (10) boots, median), times the files
+ * that open one, over the workers — the suite's ratio to it is printed. Run it alone on the
+ * machine: the suite keeps every core busy, so anything beside it changes the figures.
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const BOOTS = Number(process.env.BENCH_BOOTS ?? 10);
+const TOP = 10;
+
+interface JestJson {
+  numTotalTests: number;
+  numFailedTests: number;
+  testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: Array<{ duration?: number | null }> }>;
+}
+
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+/** CPU seconds (user + sys) of this process's reaped children and their descendants, from /proc/self/stat. */
+function childrenCpu(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of stat(5) (cutime, cstime), counted from the state field (3).
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  return ticks / hz;
+}
+
+/** One `npm run test:jest` with --json; a line per finished file as progress. */
+async function runSuite(outputFile: string): Promise<{ wallS: number; cpuS: number; code: number | null }> {
+  const cpuBefore = childrenCpu();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${outputFile}`], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  let files = 0;
+  let pending = '';
+  child.stderr.on('data', (d: Buffer) => {
+    pending += d.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!/^(PASS|FAIL) /.test(line)) continue;
+      const done = `${++files} files done (${((performance.now() - started) / 1000).toFixed(0)} s)`;
+      // One line rewritten on a terminal; a line every 25 files in a log.
+      if (process.stdout.isTTY) process.stdout.write(`\r  ${done}`);
+      else if (files % 25 === 0) process.stdout.write(`  ${done}\n`);
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  return { wallS: (performance.now() - started) / 1000, cpuS: childrenCpu() - cpuBefore, code };
+}
+
+/** Median milliseconds to boot a PGlite from the migrated template and answer a first query. */
+async function bootMs(template: string): Promise<number> {
+  const blob = new Blob([fs.readFileSync(template)]);
+  const times: number[] = [];
+  for (let i = 0; i < BOOTS + 1; i++) {
+    const started = performance.now();
+    const db = await PGlite.create({ loadDataDir: blob, extensions: embeddedExtensions, postgresqlconf: EMBEDDED_POSTGRES_CONF });
+    await db.query('select 1');
+    if (i > 0) times.push(performance.now() - started); // the first warms the process up
+    await db.close();
+  }
+  return median(times);
+}
+
+export async function run(): Promise<void> {
+  const workers = os.availableParallelism();
+  console.log(`suite: ${RUNS} run(s) of npm run test:jest on ${process.env.DATABASE_URL ? 'the DATABASE_URL server' : 'the embedded database'}, ${workers} cores, Node ${process.version}`);
+  const walls: number[] = [];
+  let last: JestJson | undefined;
+  for (let r = 1; r <= RUNS; r++) {
+    const out = path.join(os.tmpdir(), `casebook-suite-bench-${process.pid}-${r}.json`);
+    const before = load();
+    const { wallS, cpuS, code } = await runSuite(out);
+    const json = JSON.parse(fs.readFileSync(out, 'utf8')) as JestJson;
+    fs.rmSync(out, { force: true });
+    last = json;
+    walls.push(wallS);
+    const fileS = json.testResults.reduce((s, f) => s + (f.endTime - f.startTime) / 1000, 0);
+    const testS = json.testResults.reduce((s, f) => s + f.assertionResults.reduce((t, a) => t + (a.duration ?? 0), 0) / 1000, 0);
+    console.log(
+      `  run ${r}: ${wallS.toFixed(1)} s wall (exit ${code}), CPU ${cpuS.toFixed(0)} s (${(cpuS / wallS).toFixed(2)} cores), load ${before} → ${load()}; ` +
+        `${json.numTotalTests} tests (${json.numFailedTests} failed) in ${json.testResults.length} files, ${((wallS / json.numTotalTests) * 1000).toFixed(0)} ms a test; ` +
+        `files' own times ${fileS.toFixed(0)} s, tests' ${testS.toFixed(0)} s`,
+    );
+  }
+  if (!last) return;
+  console.log(`  median wall ${median(walls).toFixed(1)} s; slowest files (own time, tests):`);
+  const rows = last.testResults.map((f) => ({ s: (f.endTime - f.startTime) / 1000, n: f.assertionResults.length, name: path.relative(projectRoot, f.name) }));
+  for (const f of rows.sort((a, b) => b.s - a.s).slice(0, TOP)) console.log(`    ${f.s.toFixed(1).padStart(6)} s  ${String(f.n).padStart(3)}  ${f.name}`);
+
+  const template = pgliteTemplateCachePath(templateKey(projectRoot));
+  if (!fs.existsSync(template)) {
+    console.log('  (no cached template to boot: CASEBOOK_TEST_TEMPLATE_CACHE=0?) — floor not measured');
+    return;
+  }
+  const ms = await bootMs(template);
+  const withDb = countFilesOpeningADatabase();
+  const floorS = (withDb * ms) / 1000 / workers;
+  console.log(
+    `  floor: a PGlite booted from the template ${ms.toFixed(0)} ms (median of ${BOOTS}); ${withDb} files open one: ${floorS.toFixed(1)} s over ${workers} workers — the suite is ${(median(walls) / floorS).toFixed(1)}× that; load ${load()}`,
+  );
+}
+
+/** Test files that open a database of their own (useTestDatabase / useTestApp / openBlankDatabase). */
+function countFilesOpeningADatabase(): number {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== 'browser' && e.name !== 'support') walk(full);
+      } else if (e.name.endsWith('.test.ts')) files.push(full);
+    }
+  };
+  walk(path.join(projectRoot, 'test'));
+  return files.filter((f) => /\b(useTestDatabase|useTestApp|openBlankDatabase)\(/.test(fs.readFileSync(f, 'utf8'))).length;
+}

@@ -23,16 +23,17 @@ function run(name) {
   child.stdout.on('data', (d) => output.push(d));
   child.stderr.on('data', (d) => output.push(d));
   return new Promise((resolve) => {
-    child.on('error', (err) => {
-      output.push(Buffer.from(`${err.message}\n`));
-    });
-    child.on('close', (code, signal) => {
+    let reported = false;
+    const report = (ok, why) => {
+      if (reported) return;
+      reported = true;
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const ok = code === 0;
-      const text = Buffer.concat(output).toString();
-      process.stdout.write(`${ok ? '✓' : '✗'} ${name} ${ok ? 'passed' : `failed (${signal ?? `exit ${code}`})`} in ${seconds} s\n${text}`);
+      process.stdout.write(`${ok ? '✓' : '✗'} ${name} ${ok ? 'passed' : `failed (${why})`} in ${seconds} s\n${Buffer.concat(output).toString()}`);
       resolve(ok);
-    });
+    };
+    // npm could not be started at all: no 'close' need follow.
+    child.on('error', (err) => report(false, err.message));
+    child.on('close', (code, signal) => report(code === 0, signal ?? `exit ${code}`));
   });
 }
 

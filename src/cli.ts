@@ -198,7 +198,7 @@ program
   .description('run one tick of each job named now, in the order given (its own tick: it never collides with a scheduled one)')
   .action(async (names: string[]) => {
     const jobs = allJobs(loadConfig());
-    const unknown = names.filter((name) => !jobs.some((j) => j.name === name));
+    const unknown = [...new Set(names)].filter((name) => !jobs.some((j) => j.name === name));
     if (unknown.length > 0) throw new AppError(404, 'not_found', `No job named ${unknown.join(', ')}. Jobs: ${jobs.map((j) => j.name).join(', ')}`);
     // Outside the CLI's context: each job runs in a system context of its own, no transaction held.
     await withDatabase(async () => {

@@ -16,8 +16,8 @@ export function useFreshWitnessFile(): void {
 /**
  * jest-light-runner (jest.config.js) runs one test file after another in the same worker process,
  * with the modules already loaded: the process-wide state a file may leave behind is reset before
- * the next file's database opens (test/support/db.ts). The policy cache needs no reset: it is
- * keyed on the database it was read from (src/queries/policy.ts).
+ * each file (test/support/jestWorker.mjs) and again when its database opens (test/support/db.ts).
+ * The policy cache needs no reset: it is keyed on the database it was read from (src/queries/policy.ts).
  */
 export function freshFileState(): void {
   useFreshWitnessFile();

@@ -1,7 +1,8 @@
 /**
  * The jest runner of `npm run test:jest` (jest.config.js): jest-light-runner's worker
- * (node_modules/jest-light-runner/src/worker-runner.js, unchanged) in a pool of child processes
- * that keep their loaded modules from one test file to the next.
+ * (node_modules/jest-light-runner/src/worker-runner.js, unchanged, behind ./jestWorker.mjs's reset
+ * before each file) in a pool of child processes that keep their loaded modules from one test file
+ * to the next.
  *
  * Why not `jest-light-runner/child-process` itself: 0.8.2 hands every task the same message
  * channel, and a worker asking for its setup data answers every listener registered so far and
@@ -12,14 +13,13 @@
  *
  * Tests run in band (`-i`, or one file with `--maxWorkers=1`) in jest's own process, for a debugger.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pLimit from 'p-limit';
 import Tinypool from 'tinypool';
 
-const require = createRequire(import.meta.url);
-const workerRunner = pathToFileURL(path.join(path.dirname(require.resolve('jest-light-runner')), 'worker-runner.js')).href;
+/** jest-light-runner's worker behind a per-file reset of process-wide state (./jestWorker.mjs). */
+const workerRunner = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'jestWorker.mjs')).href;
 
 /** One task's channel: it answers the setup-data request of the worker that runs this task. */
 function taskChannel(workerData) {

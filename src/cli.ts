@@ -16,7 +16,8 @@ import { installAuditKeys } from './audit/install';
 import { createUser, setPassword } from './commands/users';
 import { ROLE_KEYS, isRoleKey } from './domain/roles';
 import { runWithContext, systemContext } from './lib/context';
-import { AppError } from './lib/errors';
+import { AppError, validationFailed } from './lib/errors';
+import { passwordProblems } from './lib/passwords';
 import { Department, User } from './models';
 import { seedDemo } from '../seeds/demo';
 import { seedDemoCases } from '../seeds/demoCases';
@@ -43,6 +44,16 @@ async function readStdin(): Promise<string> {
 async function passwordFrom(opts: { password?: string; passwordStdin?: boolean }): Promise<string | undefined> {
   if (opts.passwordStdin) return readStdin();
   return opts.password ?? process.env.CASEBOOK_PASSWORD;
+}
+
+/**
+ * The password rules that need no database, checked before it is opened: a weak password is
+ * refused at once, and with its reason even while a server holds the embedded database (which
+ * would otherwise be all the CLI could say). The command checks everything again.
+ */
+function refuseWeakPassword(password: string | undefined, who: { email: string; name?: string }): void {
+  const problems = password === undefined ? [] : passwordProblems(password, who);
+  if (problems.length) throw validationFailed(problems);
 }
 
 async function userByEmail(email: string): Promise<User> {
@@ -90,6 +101,7 @@ program
     const bad = roles.filter((r) => !isRoleKey(r));
     if (bad.length || roles.length === 0) throw new AppError(400, 'validation_failed', `Unknown roles: ${bad.join(', ') || '(none)'}. Use: ${ROLE_KEYS.join(', ')}`);
     const password = await passwordFrom(opts);
+    refuseWeakPassword(password, { email: opts.email, name: opts.name });
     const user = await withDatabase(async () => {
       let departmentId: string | null = null;
       if (opts.department) {
@@ -111,6 +123,7 @@ program
   .action(async (opts: { email: string; password?: string; passwordStdin?: boolean }) => {
     const password = await passwordFrom(opts);
     if (!password) throw new AppError(400, 'validation_failed', 'Give --password, --password-stdin or CASEBOOK_PASSWORD.');
+    refuseWeakPassword(password, { email: opts.email });
     await withDatabase(async () => setPassword((await userByEmail(opts.email)).id, password));
     console.log(`Password set for ${opts.email}.`);
   });

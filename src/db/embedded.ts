@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -104,7 +104,8 @@ function acquireLock(dataDir: string): () => void {
  */
 export async function startEmbedded(options: {
   dataDir?: string;
-  loadDataDir?: Blob;
+  /** Instead of `dataDir`: PGlite's file system, already holding a data folder (the tests' migrated template). */
+  filesystem?: PGliteOptions['fs'];
   maxConnections?: number;
 }): Promise<EmbeddedServer> {
   let release = () => {};
@@ -115,10 +116,10 @@ export async function startEmbedded(options: {
     pgliteDir = path.join(options.dataDir, 'pgdata');
   }
   try {
-    if (pgliteDir && !options.loadDataDir) await initializeDataDir(pgliteDir);
+    if (pgliteDir && !options.filesystem) await initializeDataDir(pgliteDir);
     const db = await PGlite.create({
       dataDir: pgliteDir,
-      loadDataDir: options.loadDataDir,
+      fs: options.filesystem,
       extensions: embeddedExtensions,
       postgresqlconf: EMBEDDED_POSTGRES_CONF,
     });

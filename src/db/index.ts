@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { PGliteOptions } from '@electric-sql/pglite';
 import { Sequelize, type Transaction } from 'sequelize';
 import { currentTransaction, sequelizeNamespace } from '../lib/context';
 import { startEmbedded, type EmbeddedServer } from './embedded';
@@ -59,12 +60,13 @@ export async function openDatabase(options: {
   databaseUrl?: string;
   dataDir?: string;
   poolMax?: number;
-  loadDataDir?: Blob;
+  /** The embedded database on this PGlite file system instead of `dataDir` (tests: the migrated template). */
+  filesystem?: PGliteOptions['fs'];
 }): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let url = options.databaseUrl;
   if (!url) {
-    embedded = await startEmbedded({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+    embedded = await startEmbedded({ dataDir: options.dataDir, filesystem: options.filesystem });
     url = embedded.url;
   }
   // PGlite is one PostgreSQL session. pglite-socket's multiplexer lets several connections

@@ -1,6 +1,7 @@
 import { openDatabase, type Database } from '../../src/db';
 import { freshFileState } from './fileState';
-import { adminQuery, randomDbName, readTemplateBlob, serverUrl, TEMPLATE_ENV, withDatabase } from './testDatabase';
+import { adminQuery, randomDbName, serverUrl, TEMPLATE_ENV, withDatabase } from './testDatabase';
+import { TemplateFS } from './templateFs';
 
 /**
  * Gives the calling test file a database of its own, copied from the migrated template, and
@@ -19,7 +20,7 @@ export function useTestDatabase(): { get(): Database } {
       await createFromTemplate(url, dropName, template);
       database = await openDatabase({ databaseUrl: withDatabase(url, dropName), poolMax: 5 });
     } else {
-      database = await openDatabase({ loadDataDir: readTemplateBlob(template) });
+      database = await openDatabase({ filesystem: await TemplateFS.of(template) });
     }
   });
   afterAll(async () => {

@@ -83,21 +83,6 @@ export function randomDbName(prefix: string): string {
   return `${prefix}_${randomBytes(5).toString('hex')}`;
 }
 
-const templateBlobs = new Map<string, Blob>();
-
-/**
- * The template as a Blob, read once per worker process (workers keep their modules across test
- * files; a Blob is immutable, so every file's PGlite can load the same one).
- */
-export function readTemplateBlob(file: string): Blob {
-  let blob = templateBlobs.get(file);
-  if (!blob) {
-    blob = new Blob([fs.readFileSync(file)]);
-    templateBlobs.set(file, blob);
-  }
-  return blob;
-}
-
 /**
  * An empty, unmigrated database of this test file's own (a fresh one on the server, or an
  * in-memory PGlite), for tests that run migrations one by one. `close()` also drops it.

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { MemoryFS } from '@electric-sql/pglite';
 import tarStream from 'tar-stream';
 
@@ -16,10 +16,6 @@ async function readEntries(file: string): Promise<readonly TemplateEntry[]> {
   const dirs: TemplateEntry[] = [];
   const files: TemplateEntry[] = [];
   const extract = tarStream.extract();
-  const done = new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-  });
   extract.on('entry', (header, stream, next) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c) => chunks.push(c as Buffer));
@@ -33,8 +29,7 @@ async function readEntries(file: string): Promise<readonly TemplateEntry[]> {
     });
     stream.on('error', next);
   });
-  Readable.from([fs.readFileSync(file)]).pipe(extract);
-  await done;
+  await pipeline(fs.createReadStream(file), extract);
   dirs.sort((a, b) => a.path.split('/').length - b.path.split('/').length);
   return Object.freeze([...dirs, ...files]);
 }

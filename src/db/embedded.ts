@@ -5,7 +5,6 @@ import { promisify } from 'node:util';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /** The extensions migrations create; PGlite must have them loaded before CREATE EXTENSION. */
 export const embeddedExtensions = { pg_trgm, unaccent };
@@ -99,14 +98,20 @@ function acquireLock(dataDir: string): () => void {
 }
 
 /**
- * Starts PGlite on `dataDir` (or in memory when `dataDir` is undefined, for tests) and serves it
- * on a loopback port, so the application reaches it through `pg` exactly like a real server.
+ * The URL `pg` is given for the embedded database. Nothing listens there: its connections are
+ * in-process streams into PGlite (./pgliteStream.ts), so the host and port are never dialled.
+ */
+export const EMBEDDED_URL = 'postgres://postgres@embedded.invalid/postgres';
+
+/**
+ * Starts PGlite on `dataDir` (or in memory when `dataDir` is undefined, for tests). The
+ * application reaches it through `pg`, as it reaches a server, over an in-process stream
+ * (src/db/pgliteStream.ts) instead of a socket.
  */
 export async function startEmbedded(options: {
   dataDir?: string;
   /** Instead of `dataDir`: PGlite's file system, already holding a data folder (the tests' migrated template). */
   filesystem?: PGliteOptions['fs'];
-  maxConnections?: number;
 }): Promise<EmbeddedServer> {
   let release = () => {};
   let pgliteDir: string | undefined;
@@ -123,23 +128,14 @@ export async function startEmbedded(options: {
       extensions: embeddedExtensions,
       postgresqlconf: EMBEDDED_POSTGRES_CONF,
     });
-    const server = new PGLiteSocketServer({
-      db,
-      host: '127.0.0.1',
-      port: 0,
-      maxConnections: options.maxConnections ?? 20,
-    });
-    await server.start();
-    const url = `postgres://postgres@${server.getServerConn()}/postgres`;
     let stopped = false;
     return {
-      url,
+      url: EMBEDDED_URL,
       db,
       async stop() {
         if (stopped) return;
         stopped = true;
         try {
-          await server.stop();
           await db.close();
         } finally {
           release();

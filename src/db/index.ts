@@ -1,8 +1,9 @@
 import pg from 'pg';
-import type { PGliteOptions } from '@electric-sql/pglite';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { Sequelize, type Transaction } from 'sequelize';
 import { currentTransaction, sequelizeNamespace } from '../lib/context';
 import { startEmbedded, type EmbeddedServer } from './embedded';
+import { PGliteStream } from './pgliteStream';
 import { initModels } from '../models';
 
 // Every query inside sequelize.transaction(async () => …) joins the transaction by itself.
@@ -41,10 +42,12 @@ export function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
   return s.transaction(fn);
 }
 
-export function createSequelize(url: string, poolMax: number): Sequelize {
+/** Sequelize on `url`; with `pglite`, its connections are in-process streams into that PGlite (./pgliteStream.ts). */
+export function createSequelize(url: string, poolMax: number, pglite?: PGlite): Sequelize {
   return new Sequelize(url, {
     dialect: 'postgres',
     dialectModule: pg,
+    ...(pglite ? { dialectOptions: { stream: () => new PGliteStream(pglite) } } : {}),
     logging: false,
     pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
     define: { underscored: true, timestamps: true },
@@ -54,7 +57,8 @@ export function createSequelize(url: string, poolMax: number): Sequelize {
 
 /**
  * Opens the database: `databaseUrl` when given, otherwise the embedded PGlite in `dataDir`
- * (or in memory when `dataDir` is undefined). Both are reached through `pg` on a TCP port.
+ * (or in memory when `dataDir` is undefined). Both are reached through `pg`: a server over TCP,
+ * the embedded database over an in-process stream (./pgliteStream.ts).
  */
 export async function openDatabase(options: {
   databaseUrl?: string;
@@ -69,15 +73,14 @@ export async function openDatabase(options: {
     embedded = await startEmbedded({ dataDir: options.dataDir, filesystem: options.filesystem });
     url = embedded.url;
   }
-  // PGlite is one PostgreSQL session. pglite-socket's multiplexer lets several connections
-  // take turns on it, but a connection's extended-protocol messages (Parse/Bind/Execute/Sync)
-  // and its transaction are not kept apart from another's: with two connections, one
-  // connection's unnamed portal is replaced by the other's ("portal does not exist"), and a
-  // transaction's statements run inside whatever the other connection left open. So the
-  // embedded database gets exactly one connection, and Sequelize's pool queues every other
-  // request's work in Node (a transaction holds the connection until it commits). See
+  // PGlite is one PostgreSQL session: two connections' extended-protocol messages
+  // (Parse/Bind/Execute/Sync) and transactions would not be kept apart (with pglite-socket's
+  // multiplexer, once used here, one connection's unnamed portal was replaced by the other's and
+  // a transaction's statements ran inside whatever the other left open). So the embedded
+  // database gets exactly one connection, and Sequelize's pool queues every other request's
+  // work in Node (a transaction holds the connection until it commits). See
   // docs/ARCHITECTURE.md "Embedded database".
-  const s = createSequelize(url, embedded ? EMBEDDED_POOL_MAX : options.poolMax ?? 10);
+  const s = createSequelize(url, embedded ? EMBEDDED_POOL_MAX : options.poolMax ?? 10, embedded?.db);
   initModels(s);
   const database: Database = {
     sequelize: s,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import {
   templateKey,
   TEMPLATE_ENV,
   EMBEDDED_TEMPLATE_ENV,
+  BUILT_ENV,
   withDatabase,
 } from './testDatabase';
 
@@ -27,6 +29,7 @@ import {
  */
 export default async function globalSetup(): Promise<void> {
   process.env.AUDIT_SIGNING_KEY = TEST_AUDIT_SIGNING_KEY;
+  process.env[BUILT_ENV] = buildIsFresh() ? '1' : '';
   const embedded = await embeddedTemplate();
   process.env[EMBEDDED_TEMPLATE_ENV] = embedded;
   const url = serverUrl();
@@ -43,6 +46,14 @@ export default async function globalSetup(): Promise<void> {
     await database.close();
   }
   process.env[TEMPLATE_ENV] = template;
+}
+
+/**
+ * Whether dist/ is a build of the sources as they are (scripts/build-if-needed.cjs --check: a
+ * stat of every input, ~20 ms): the server and CLI processes then run from it.
+ */
+function buildIsFresh(): boolean {
+  return spawnSync(process.execPath, [path.join(projectRoot, 'scripts/build-if-needed.cjs'), '--check'], { cwd: projectRoot, stdio: 'ignore' }).status === 0;
 }
 
 /** This run's own file (removed by the teardown): a hard link to the cached template when there is one. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths';
-import { EMBEDDED_TEMPLATE_ENV } from './testDatabase';
+import { BUILT_ENV, EMBEDDED_TEMPLATE_ENV } from './testDatabase';
 
 /**
  * A new DATA_DIR whose embedded database is already migrated: the run's template unpacked as its
@@ -22,8 +22,15 @@ export function migratedDataDir(prefix: string): string {
   return dataDir;
 }
 
-/** `node` arguments that run one of the project's entry points from source, as `npm run dev` would. */
+/**
+ * `node` arguments that run one of the project's entry points: from dist/, as `npm start` and
+ * `npm run cli` do, when the jest global setup found the build fresh (`npm test` builds it beside
+ * its checks, scripts/check.cjs); else from source through tsx, as `npm run dev` would — a test
+ * file run by itself after an edit never runs a stale build. A process through tsx costs ~0.8 s
+ * of CPU more (bench/README.md "test suite").
+ */
 export function entryArgs(script: 'src/server.ts' | 'src/cli.ts', args: string[] = []): string[] {
+  if (process.env[BUILT_ENV] === '1') return [path.join(projectRoot, 'dist', script.replace(/\.ts$/, '.js')), ...args];
   return ['--import', 'tsx', path.join(projectRoot, script), ...args];
 }
 
@@ -37,7 +44,7 @@ export interface ServerProcess {
 
 /**
  * The real server process as a user runs it (`dist/src/server.js` when `built` and it exists,
- * otherwise `src/server.ts` through tsx), on a port of its own; resolves once it prints its URL.
+ * otherwise as `entryArgs` chooses), on a port of its own; resolves once it prints its URL.
  */
 export async function startServerProcess(env: NodeJS.ProcessEnv, options: { built?: boolean; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const built = path.join(projectRoot, 'dist/src/server.js');

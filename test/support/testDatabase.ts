@@ -14,6 +14,8 @@ import { freshFileState } from './fileState';
 export const TEMPLATE_ENV = 'CASEBOOK_TEST_TEMPLATE';
 /** The embedded template's file in both modes (the server-process tests unpack it as a DATA_DIR). */
 export const EMBEDDED_TEMPLATE_ENV = 'CASEBOOK_TEST_EMBEDDED_TEMPLATE';
+/** Set to `1` by the jest global setup when dist/ is a fresh build of the sources (test/support/serverProcess.ts). */
+export const BUILT_ENV = 'CASEBOOK_TEST_BUILT';
 
 export function serverUrl(): string | undefined {
   return process.env.DATABASE_URL || undefined;

@@ -1,5 +1,5 @@
 /** `npm run bench -- <name>`: runs bench/<name>.ts and prints its figures. */
-const BENCHES = ['startup', 'intake', 'queries', 'team', 'evidence', 'documents', 'sweep', 'archive', 'pdf', 'suite'] as const;
+const BENCHES = ['startup', 'intake', 'queries', 'team', 'evidence', 'documents', 'sweep', 'archive', 'pdf', 'suite', 'embedded'] as const;
 
 async function main(): Promise<void> {
   const name = process.argv[2];

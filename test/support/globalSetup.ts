@@ -19,6 +19,8 @@ import {
   TEMPLATE_ENV,
   EMBEDDED_TEMPLATE_ENV,
   BUILT_ENV,
+  BLANK_TEMPLATE_ENV,
+  type TemplateKind,
   withDatabase,
 } from './testDatabase';
 
@@ -30,8 +32,9 @@ import {
 export default async function globalSetup(): Promise<void> {
   process.env.AUDIT_SIGNING_KEY = TEST_AUDIT_SIGNING_KEY;
   process.env[BUILT_ENV] = buildIsFresh() ? '1' : '';
-  const embedded = await embeddedTemplate();
+  const { migrated: embedded, blank } = await embeddedTemplates();
   process.env[EMBEDDED_TEMPLATE_ENV] = embedded;
+  process.env[BLANK_TEMPLATE_ENV] = blank;
   const url = serverUrl();
   if (!url) {
     process.env[TEMPLATE_ENV] = embedded;
@@ -56,44 +59,61 @@ function buildIsFresh(): boolean {
   return spawnSync(process.execPath, [path.join(projectRoot, 'scripts/build-if-needed.cjs'), '--check'], { cwd: projectRoot, stdio: 'ignore' }).status === 0;
 }
 
-/** This run's own file (removed by the teardown): a hard link to the cached template when there is one. */
-async function embeddedTemplate(): Promise<string> {
+/**
+ * This run's own files (removed by the teardown): hard links to the cached templates when there
+ * are both. Otherwise one in-memory PGlite makes them: slimmed and dumped right after initdb (the
+ * blank template), then migrated and dumped again.
+ */
+async function embeddedTemplates(): Promise<Record<TemplateKind, string>> {
   // A hard link lets the cache be pruned without pulling the template from under a running suite.
-  const file = pgliteTemplatePath(String(process.pid));
-  fs.rmSync(file, { force: true });
+  const files = { migrated: pgliteTemplatePath(String(process.pid)), blank: pgliteTemplatePath(String(process.pid), 'blank') };
+  for (const kind of KINDS) fs.rmSync(files[kind], { force: true });
   const key = templateCacheEnabled() ? templateKey(projectRoot) : undefined;
-  const cached = key ? pgliteTemplateCachePath(key) : undefined;
-  if (cached && fs.existsSync(cached)) {
-    linkOrCopy(cached, file);
+  const cached = key ? { migrated: pgliteTemplateCachePath(key), blank: pgliteTemplateCachePath(key, 'blank') } : undefined;
+  if (cached && KINDS.every((kind) => fs.existsSync(cached[kind]))) {
     const now = new Date();
-    fs.utimesSync(cached, now, now);
+    for (const kind of KINDS) {
+      linkOrCopy(cached[kind], files[kind]);
+      fs.utimesSync(cached[kind], now, now);
+    }
   } else {
     // No URL: the embedded database, even when the suite runs against a server.
     const database = await openDatabase({});
     try {
+      const pglite = database.embedded!.db;
+      await slimForTests(pglite);
+      await writeDump(pglite, files.blank);
       await migrate(database.sequelize);
       await database.sequelize.close();
-      await slimForTests(database.embedded!.db);
-      // Uncompressed: each test file loads it, and gunzip cost ~0.5 s of CPU per file.
-      const dump = await database.embedded!.db.dumpDataDir('none');
-      fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+      await pglite.exec('CHECKPOINT');
+      await writeDump(pglite, files.migrated);
     } finally {
       await database.close();
     }
-    // Kept only if the inputs did not change while it was being built (others edit the tree too).
+    // Kept only if the inputs did not change while they were being built (others edit the tree too).
     if (cached && templateKey(projectRoot) === key) {
-      const partial = `${cached}.${process.pid}.partial`;
-      try {
-        linkOrCopy(file, partial);
-        fs.renameSync(partial, cached);
-      } catch {
-        // Best effort: this run has its template either way.
-        fs.rmSync(partial, { force: true });
+      for (const kind of KINDS) {
+        const partial = `${cached[kind]}.${process.pid}.partial`;
+        try {
+          linkOrCopy(files[kind], partial);
+          fs.renameSync(partial, cached[kind]);
+        } catch {
+          // Best effort: this run has its templates either way.
+          fs.rmSync(partial, { force: true });
+        }
       }
     }
   }
   pruneTemplateCache();
-  return file;
+  return files;
+}
+
+const KINDS: readonly TemplateKind[] = ['migrated', 'blank'];
+
+/** PGlite's data folder as an uncompressed tar: each test file loads one, and gunzip cost ~0.5 s of CPU per file. */
+async function writeDump(pglite: PGlite, file: string): Promise<void> {
+  const dump = await pglite.dumpDataDir('none');
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
 }
 
 function linkOrCopy(from: string, to: string): void {
@@ -105,8 +125,9 @@ function linkOrCopy(from: string, to: string): void {
 }
 
 /**
- * Keeps the three most recently used cached templates (~40 MB each; every change under src/ makes a
- * new one) and none unused for a week. A running suite reads its own hard link, never the cache.
+ * Keeps the three most recently used cached pairs of templates (~30 and ~20 MB; every change
+ * under src/ makes a new pair) and none unused for a week. A running suite reads its own hard
+ * links, never the cache.
  */
 function pruneTemplateCache(): void {
   const cutoff = Date.now() - 7 * 86_400_000;
@@ -123,11 +144,13 @@ function pruneTemplateCache(): void {
     })
     .sort((a, b) => b.used - a.used);
   // A `.partial` is another run's template on its way into the cache: left alone unless stale.
-  entries
-    .filter(({ full }) => /\.tar(\.gz)?$/.test(full)) // .tar.gz: earlier runs' gzipped format
-    .forEach(({ full, used }, i) => {
-      if (i >= 3 || used < cutoff) fs.rmSync(full, { force: true });
-    });
+  const kept: string[] = [];
+  for (const { full, used } of entries.filter(({ full }) => /\.tar(\.gz)?$/.test(full))) {
+    // .tar.gz: earlier runs' gzipped format. A pair shares its key: `<key>.tar` and `<key>-blank.tar`.
+    const key = path.basename(full).slice(TEMPLATE_CACHE_PREFIX.length).replace(/(-blank)?\.tar(\.gz)?$/, '');
+    if (!kept.includes(key) && kept.length < 3) kept.push(key);
+    if (!kept.includes(key) || used < cutoff) fs.rmSync(full, { force: true });
+  }
   for (const { full, used } of entries) if (full.endsWith('.partial') && used < cutoff) fs.rmSync(full, { force: true });
 }
 

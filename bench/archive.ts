@@ -11,7 +11,7 @@ import { manualTick } from '../src/jobs/CronJob';
 import { ArchiveSealingJob } from '../src/jobs/archiveSealingJob';
 import { resetClock, useFixedClock } from '../src/lib/clock';
 import { setLogLevel } from '../src/lib/logger';
-import { median } from './lib';
+import { median, loadAverage } from './lib';
 import { benchDatabaseName, createDatabase, databaseUrl, dropDatabase, openMigrated, serverVersion, startApp, userWithToken } from './pg';
 
 /**
@@ -51,7 +51,7 @@ const RSS_TARGET_MB = 300;
 const HEAP_CAP = Number(process.env.BENCH_HEAP_CAP ?? 256);
 const MB = 1024 * 1024;
 
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () => loadAverage(1);
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 
 async function seed(db: Database, n: number): Promise<void> {

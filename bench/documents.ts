@@ -11,7 +11,7 @@ import { bigJpeg, multipart } from '../test/evidence/helpers';
 import { startServerProcess, type ServerProcess } from '../test/support/serverProcess';
 import { startSmtpPeer, type SmtpPeer } from '../test/outbox/support';
 import { measureLetters, type LettersResult } from './letters';
-import { median } from './lib';
+import { median, loadAverage } from './lib';
 import { benchDatabaseName, createDatabase, databaseUrl, dropDatabase, serverVersion, userWithToken } from './pg';
 
 /**
@@ -37,7 +37,7 @@ const FILE_MB = Number(process.env.BENCH_DOC_FILE_MB ?? 1);
 const MB = 1024 * 1024;
 const createArchive = archiverModule as unknown as (format: 'zip', options: ArchiverOptions) => Archiver;
 
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () => loadAverage(1);
 const procField = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { QueryTypes } from 'sequelize';
 import { openDatabase, type Database } from '../src/db';
-import { median } from './lib';
+import { median, loadAverage } from './lib';
 
 /**
  * `npm run bench -- embedded`: the cost of reaching the embedded database through `pg` and
@@ -16,7 +16,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 2000);
 const TRANSACTIONS = Number(process.env.BENCH_TRANSACTIONS ?? 300);
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () => loadAverage();
 
 interface Round {
   wallMs: number;

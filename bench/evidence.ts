@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { DEMO_PASSWORD, demoEmail } from '../seeds/demo';
 import { bigJpeg, multipart } from '../test/evidence/helpers';
 import { startServerProcess, type ServerProcess } from '../test/support/serverProcess';
-import { median } from './lib';
+import { median, loadAverage } from './lib';
 import { benchDatabaseName, createDatabase, databaseUrl, dropDatabase, serverVersion } from './pg';
 
 /**
@@ -29,7 +29,7 @@ const UPLOADS = { 1: Number(process.env.BENCH_UPLOADS_1MB ?? 20), 20: Number(pro
 const CONCURRENT = 8;
 const MB = 1024 * 1024;
 
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () => loadAverage(1);
 
 function post(url: string, token: string, complaintId: string, content: Buffer): Promise<number> {
   const { body, contentType } = multipart([

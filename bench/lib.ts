@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export function median(values: number[]): number {
@@ -10,6 +11,9 @@ export function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
+
+/** The machine's load average (1, 5 and 15 minutes), as every bench prints it beside its figures. */
+export const loadAverage = (digits = 2) => os.loadavg().map((l) => l.toFixed(digits)).join(' ');
 
 export const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 

@@ -7,7 +7,7 @@ import { embeddedExtensions, EMBEDDED_POSTGRES_CONF } from '../src/db/embedded';
 import { projectRoot } from '../src/paths';
 import { pgliteTemplateCachePath, templateKey } from '../test/support/testDatabase';
 import { TemplateFS } from '../test/support/templateFs';
-import { median } from './lib';
+import { median, loadAverage } from './lib';
 
 /**
  * `npm run bench -- suite`: the jest suite as `npm test` runs it after its checks
@@ -30,7 +30,7 @@ interface JestJson {
   testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: Array<{ duration?: number | null }> }>;
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () => loadAverage();
 
 /** CPU seconds (user + sys) of this process's reaped children and their descendants, from /proc/self/stat. */
 function childrenCpu(): number {

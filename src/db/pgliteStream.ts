@@ -67,8 +67,12 @@ export class PGliteStream extends Duplex {
     callback();
   }
 
+  /** The writable side ends: whatever whole messages came before the end are still handed over, then it closes. */
   override _final(callback: (error?: Error | null) => void): void {
-    this.#work.then(() => this.#finish()).then(() => callback(), callback);
+    this.#work
+      .then(() => this.#drain())
+      .then(() => this.#finish())
+      .then(() => callback(), callback);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

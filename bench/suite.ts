@@ -17,10 +17,30 @@ import { median, loadAverage } from './lib';
  * before and after, tests and files, the sum of the files' times and of the tests' times over the
  * workers, and the slowest files. Then the floor every file that opens a database pays: a fresh
  * PGlite booted from the run's migrated template (BENCH_BOOTS (10) boots, median), times the files
- * that open one, over the workers — the suite's ratio to it is printed. Run it alone on the
- * machine: the suite keeps every core busy, so anything beside it changes the figures.
+ * that open one, over the workers — the suite's ratio to it is printed. Each run is also split in
+ * two: the files that start real server or CLI processes (PROCESS_FILES) and the others, whose
+ * time outside their tests (opening the database, hooks, loading the file) is printed per file.
+ * BENCH_SUITE=without-processes leaves PROCESS_FILES out of the run, to measure what `npm test`
+ * would be without them. Run it alone on the machine: the suite keeps every core busy, so
+ * anything beside it changes the figures.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const WITHOUT_PROCESSES = process.env.BENCH_SUITE === 'without-processes';
+if (process.env.BENCH_SUITE && !WITHOUT_PROCESSES) throw new Error(`BENCH_SUITE=${process.env.BENCH_SUITE}: only "without-processes" is known.`);
+
+/**
+ * The files that start real server or CLI processes, as issues 7 and 8 ask (bench/README.md "test
+ * suite"); the others run in the jest workers' own processes. Keep it in step when such a file is added.
+ */
+export const PROCESS_FILES = [
+  'test/server/lifecycle.test.ts',
+  'test/server/embeddedLoad.test.ts',
+  'test/server/start.test.ts',
+  'test/evidence/concurrency.test.ts',
+  'test/jobs/cli.test.ts',
+  'test/outbox/server.test.ts',
+  'test/archive/cli.test.ts',
+] as const;
 const BOOTS = Number(process.env.BENCH_BOOTS ?? 10);
 const TOP = 10;
 
@@ -46,7 +66,10 @@ function childrenCpu(): number {
 async function runSuite(outputFile: string): Promise<{ wallS: number; cpuS: number; code: number | null }> {
   const cpuBefore = childrenCpu();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${outputFile}`], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  // --testPathIgnorePatterns replaces jest.config.js's list, so its two entries come first.
+  const ignore = WITHOUT_PROCESSES ? ['--testPathIgnorePatterns', '/node_modules/', '<rootDir>/test/browser/', ...PROCESS_FILES.map((f) => `<rootDir>/${f}`)] : [];
+  const args = ['--import', 'tsx', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${outputFile}`, ...ignore];
+  const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
   let files = 0;
   let pending = '';
   child.stderr.on('data', (d: Buffer) => {
@@ -81,7 +104,10 @@ async function bootMs(template: string): Promise<number> {
 
 export async function run(): Promise<void> {
   const workers = os.availableParallelism();
-  console.log(`suite: ${RUNS} run(s) of npm run test:jest on ${process.env.DATABASE_URL ? 'the DATABASE_URL server' : 'the embedded database'}, ${workers} cores, Node ${process.version}`);
+  const which = WITHOUT_PROCESSES ? `, without the ${PROCESS_FILES.length} files that start processes` : '';
+  console.log(`suite: ${RUNS} run(s) of npm run test:jest on ${process.env.DATABASE_URL ? 'the DATABASE_URL server' : 'the embedded database'}${which}, ${workers} cores, Node ${process.version}`);
+  const missing = PROCESS_FILES.filter((f) => !fs.existsSync(path.join(projectRoot, f)));
+  if (missing.length) console.log(`  PROCESS_FILES lists files that are gone: ${missing.join(', ')}`);
   const walls: number[] = [];
   let last: JestJson | undefined;
   for (let r = 1; r <= RUNS; r++) {
@@ -99,6 +125,7 @@ export async function run(): Promise<void> {
         `${json.numTotalTests} tests (${json.numFailedTests} failed) in ${json.testResults.length} files, ${((wallS / json.numTotalTests) * 1000).toFixed(0)} ms a test; ` +
         `files' own times ${fileS.toFixed(0)} s, tests' ${testS.toFixed(0)} s`,
     );
+    console.log(`    ${split(json)}`);
   }
   if (!last) return;
   console.log(`  median wall ${median(walls).toFixed(1)} s; slowest files (own time, tests):`);
@@ -115,6 +142,22 @@ export async function run(): Promise<void> {
   const floorS = (withDb * ms) / 1000 / workers;
   console.log(
     `  floor: a PGlite booted from the template ${ms.toFixed(0)} ms (median of ${BOOTS}); ${withDb} files open one: ${floorS.toFixed(1)} s over ${workers} workers — the suite is ${(median(walls) / floorS).toFixed(1)}× that; load ${load()}`,
+  );
+}
+
+/** The run's time split between PROCESS_FILES and the other files, and the others' time outside their tests. */
+function split(json: JestJson): string {
+  const own = (f: JestJson['testResults'][number]) => (f.endTime - f.startTime) / 1000;
+  const tests = (f: JestJson['testResults'][number]) => f.assertionResults.reduce((t, a) => t + (a.duration ?? 0), 0) / 1000;
+  const isProcess = (f: JestJson['testResults'][number]) => (PROCESS_FILES as readonly string[]).includes(path.relative(projectRoot, f.name));
+  const processes = json.testResults.filter(isProcess);
+  const others = json.testResults.filter((f) => !isProcess(f));
+  const sum = (files: JestJson['testResults'], of: (f: JestJson['testResults'][number]) => number) => files.reduce((s, f) => s + of(f), 0);
+  const outside = sum(others, own) - sum(others, tests);
+  return (
+    `${processes.length} files that start processes: ${sum(processes, own).toFixed(1)} s of their own; ` +
+    `${others.length} others: ${sum(others, own).toFixed(1)} s, of which tests ${sum(others, tests).toFixed(1)} s and outside them ${outside.toFixed(1)} s ` +
+    `(${others.length ? ((outside / others.length) * 1000).toFixed(0) : 0} ms a file)`
   );
 }
 

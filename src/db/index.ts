@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { Sequelize, type Transaction } from 'sequelize';
 import { currentTransaction, sequelizeNamespace } from '../lib/context';
-import { startEmbedded, type EmbeddedServer } from './embedded';
+import { EMBEDDED_URL, startEmbedded, type EmbeddedServer } from './embedded';
 import { PGliteStream } from './pgliteStream';
 import { initModels } from '../models';
 
@@ -66,11 +66,18 @@ export async function openDatabase(options: {
   poolMax?: number;
   /** The embedded database on this PGlite file system instead of `dataDir` (tests: the migrated template). */
   filesystem?: PGliteOptions['fs'];
+  /**
+   * The embedded database in this running PGlite, which the caller owns: `close()` leaves it
+   * running (the tests hand one to each file of a worker in turn, test/support/sharedEmbedded.ts).
+   */
+  pglite?: PGlite;
 }): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let url = options.databaseUrl;
   if (!url) {
-    embedded = await startEmbedded({ dataDir: options.dataDir, filesystem: options.filesystem });
+    embedded = options.pglite
+      ? { url: EMBEDDED_URL, db: options.pglite, stop: async () => {} }
+      : await startEmbedded({ dataDir: options.dataDir, filesystem: options.filesystem });
     url = embedded.url;
   }
   // PGlite is one PostgreSQL session: two connections' extended-protocol messages

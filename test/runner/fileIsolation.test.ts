@@ -33,3 +33,36 @@ it('resets the clock and the witness between two files run in one process', asyn
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+/**
+ * The embedded database a worker hands from one file to the next (test/support/sharedEmbedded.ts):
+ * three fixture files run one after the other in one process, each recording what its database
+ * holds before leaving rows, settings, a session lock and a temporary table behind — and the second
+ * a disabled trigger, which the next file must not inherit (it gets a fresh PGlite instead).
+ */
+it('hands each file the embedded database as the migrated template left it, or a fresh one', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-runner-'));
+  const log = path.join(dir, 'databases.jsonl');
+  try {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'node_modules/jest/bin/jest.js', '-c', 'test/runner/fixtures/jest.database.config.cjs', '-i', '--ci'], {
+      cwd: projectRoot,
+      // The embedded template in both modes: in PostgreSQL mode CASEBOOK_TEST_TEMPLATE names a server database.
+      env: { ...process.env, DATABASE_URL: '', CASEBOOK_TEST_TEMPLATE: process.env.CASEBOOK_TEST_EMBEDDED_TEMPLATE, CASEBOOK_TEST_SHARE_EMBEDDED: '1', RUNNER_DATABASE_LOG: log },
+    });
+    const seen = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(seen.map((s) => [s.order, s.handOver])).toEqual([
+      [1, 'booted'],
+      [2, 'reset'],
+      [3, 'booted'],
+    ]);
+    expect(new Set(seen.map((s) => s.pid)).size).toBe(1);
+    for (const s of seen) {
+      // The first file's database is a fresh one: the others' must hold exactly what it held.
+      expect(s.digest).toBe(seen[0].digest);
+      expect(s).toMatchObject({ timezone: seen[0].timezone, replicationRole: 'origin', lockFree: true, tempTables: 0, disabledTriggers: 0 });
+    }
+    expect(seen[0].timezone).not.toBe('Asia/Ho_Chi_Minh');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -2,10 +2,12 @@ import { openDatabase, type Database } from '../../src/db';
 import { freshFileState } from './fileState';
 import { adminQuery, randomDbName, serverUrl, TEMPLATE_ENV, withDatabase } from './testDatabase';
 import { TemplateFS } from './templateFs';
+import { embeddedForFile, sharingEnabled } from './sharedEmbedded';
 
 /**
  * Gives the calling test file a database of its own, copied from the migrated template, and
- * drops it afterwards. Files run in parallel workers without seeing each other's rows.
+ * drops it afterwards. Files run in parallel workers without seeing each other's rows. On the
+ * embedded database the worker's one PGlite is put back to the template instead (./sharedEmbedded.ts).
  */
 export function useTestDatabase(): { get(): Database } {
   let database: Database | undefined;
@@ -19,6 +21,9 @@ export function useTestDatabase(): { get(): Database } {
       dropName = randomDbName('casebook_test');
       await createFromTemplate(url, dropName, template);
       database = await openDatabase({ databaseUrl: withDatabase(url, dropName), poolMax: 5 });
+    } else if (sharingEnabled()) {
+      // The worker's embedded database, put back to the template (./sharedEmbedded.ts).
+      database = await openDatabase({ pglite: await embeddedForFile(template) });
     } else {
       database = await openDatabase({ filesystem: await TemplateFS.of(template) });
     }

@@ -4,7 +4,8 @@
  * file's own, no witness mail, the system clock), then jest-light-runner's own worker runs the
  * file. jest-light-runner calls a setup file's default export once per worker process, before its
  * first file only, so the reset cannot live there. Used in band too (one file after another in
- * jest's own process). test/runner/fileIsolation.test.ts runs two files in one process to check it.
+ * jest's own process). The embedded database the worker's files share (./sharedEmbedded.ts) is put
+ * back to the template when the next file opens it. test/runner/fileIsolation.test.ts runs two files in one process to check it.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,6 +17,7 @@ const light = await import(pathToFileURL(path.join(path.dirname(require.resolve(
 // The environment first (jest.config.js's setup file, evaluated once), as before any app module loads.
 await import('./env.ts');
 const { freshFileState } = await import('./fileState.ts');
+const { closeSharedEmbedded } = await import('./sharedEmbedded.ts');
 
 export default async function run(testFilePath) {
   freshFileState();
@@ -23,4 +25,9 @@ export default async function run(testFilePath) {
 }
 
 export const setWorkerData = light.setWorkerData;
-export const cleanup = light.cleanup;
+
+/** In band (jest's own process, test/support/jestRunner.mjs): the shared embedded database is stopped too. */
+export async function cleanup() {
+  await closeSharedEmbedded();
+  return light.cleanup();
+}

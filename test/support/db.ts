@@ -12,6 +12,7 @@ import { embeddedForFile, sharingEnabled } from './sharedEmbedded';
 export function useTestDatabase(): { get(): Database } {
   let database: Database | undefined;
   let dropName: string | undefined;
+  let release: (() => void) | undefined;
   beforeAll(async () => {
     freshFileState();
     const template = process.env[TEMPLATE_ENV];
@@ -21,15 +22,16 @@ export function useTestDatabase(): { get(): Database } {
       dropName = randomDbName('casebook_test');
       await createFromTemplate(url, dropName, template);
       database = await openDatabase({ databaseUrl: withDatabase(url, dropName), poolMax: 5 });
-    } else if (sharingEnabled()) {
-      // The worker's embedded database, put back to the template (./sharedEmbedded.ts).
-      database = await openDatabase({ pglite: await embeddedForFile(template) });
     } else {
-      database = await openDatabase({ filesystem: await TemplateFS.of(template) });
+      // The worker's embedded database, put back to the template (./sharedEmbedded.ts), or one of the file's own.
+      const shared = sharingEnabled() ? await embeddedForFile(template) : undefined;
+      release = shared?.release;
+      database = await openDatabase(shared ? { pglite: shared.pglite } : { filesystem: await TemplateFS.of(template) });
     }
   });
   afterAll(async () => {
     await database?.close();
+    release?.();
     const url = serverUrl();
     if (url && dropName) await adminQuery(url, `DROP DATABASE IF EXISTS ${dropName} WITH (FORCE)`);
   });

@@ -134,7 +134,7 @@ async function resetToTemplate(db: PGlite, snapshot: Snapshot): Promise<boolean>
   return true;
 }
 
-let current: { server: EmbeddedServer; template: string; files: number } | undefined;
+let current: { server: EmbeddedServer; template: string; files: number; inUse: boolean } | undefined;
 const snapshots = new Map<string, Snapshot>();
 
 export function sharingEnabled(): boolean {
@@ -146,20 +146,33 @@ let handedOver: 'booted' | 'reset' | undefined;
 /** How the last `embeddedForFile` got its database (test/runner/fileIsolation.test.ts reads it). */
 export const lastHandOver = () => handedOver;
 
-/** The embedded database for the next test file: this worker's, put back to `template`, or a fresh one. */
-export async function embeddedForFile(template: string): Promise<PGlite> {
+/**
+ * The embedded database for the next test file: this worker's, put back to `template`, or a fresh
+ * one; `release()` when the file's database is closed. Undefined while the worker's is still
+ * handed out (a second database in one file, or a file whose hooks never finished): the caller
+ * then boots one of its own, so no database is reset under a file still using it.
+ */
+export async function embeddedForFile(template: string): Promise<{ pglite: PGlite; release(): void } | undefined> {
+  if (current?.inUse) return undefined;
   const snapshot = snapshots.get(template);
   if (current && snapshot && current.template === template && current.files < FILES_PER_INSTANCE && (await resetToTemplate(current.server.db, snapshot))) {
     current.files++;
     handedOver = 'reset';
-    return current.server.db;
+  } else {
+    await closeSharedEmbedded();
+    const server = await startEmbedded({ filesystem: await TemplateFS.of(template) });
+    if (!snapshot) snapshots.set(template, await capture(server.db));
+    current = { server, template, files: 1, inUse: false };
+    handedOver = 'booted';
   }
-  await closeSharedEmbedded();
-  const server = await startEmbedded({ filesystem: await TemplateFS.of(template) });
-  if (!snapshot) snapshots.set(template, await capture(server.db));
-  current = { server, template, files: 1 };
-  handedOver = 'booted';
-  return server.db;
+  const lent = current;
+  lent.inUse = true;
+  return {
+    pglite: lent.server.db,
+    release: () => {
+      lent.inUse = false;
+    },
+  };
 }
 
 /** Stops the worker's embedded database (PGlite keeps a timer that would hold the process open). */

@@ -17,7 +17,8 @@ const light = await import(pathToFileURL(path.join(path.dirname(require.resolve(
 // The environment first (jest.config.js's setup file, evaluated once), as before any app module loads.
 await import('./env.ts');
 const { freshFileState } = await import('./fileState.ts');
-const { closeSharedEmbedded } = await import('./sharedEmbedded.ts');
+const { closeSharedEmbedded, shareBetweenFiles } = await import('./sharedEmbedded.ts');
+shareBetweenFiles();
 
 export default async function run(testFilePath) {
   freshFileState();

@@ -137,8 +137,19 @@ async function resetToTemplate(db: PGlite, snapshot: Snapshot): Promise<boolean>
 let current: { server: EmbeddedServer; template: string; files: number; inUse: boolean } | undefined;
 const snapshots = new Map<string, Snapshot>();
 
+let runnerKeepsModules = false;
+
+/**
+ * Called by test/support/jestWorker.mjs, whose process keeps this module from one file to the
+ * next. Under jest's own runner (the browser tests) every file has a module registry of its own,
+ * so a PGlite kept here would never be handed on, nor closed: each file boots and closes its own.
+ */
+export function shareBetweenFiles(): void {
+  runnerKeepsModules = true;
+}
+
 export function sharingEnabled(): boolean {
-  return !/^(0|false|no|off)$/i.test(process.env.CASEBOOK_TEST_SHARE_EMBEDDED ?? '');
+  return runnerKeepsModules && !/^(0|false|no|off)$/i.test(process.env.CASEBOOK_TEST_SHARE_EMBEDDED ?? '');
 }
 
 let handedOver: 'booted' | 'reset' | undefined;

@@ -5,7 +5,8 @@
  * file. jest-light-runner calls a setup file's default export once per worker process, before its
  * first file only, so the reset cannot live there. Used in band too (one file after another in
  * jest's own process). The embedded database the worker's files share (./sharedEmbedded.ts) is put
- * back to the template when the next file opens it. test/runner/fileIsolation.test.ts runs two files in one process to check it.
+ * back to the template when the next file opens it. test/runner/fileIsolation.test.ts runs fixture
+ * files one after another in one process to check both.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -7,6 +7,7 @@ import { embeddedExtensions, EMBEDDED_POSTGRES_CONF } from '../src/db/embedded';
 import { projectRoot } from '../src/paths';
 import { pgliteTemplateCachePath, templateKey } from '../test/support/testDatabase';
 import { TemplateFS } from '../test/support/templateFs';
+import { capture, resetToTemplate } from '../test/support/sharedEmbedded';
 import { median, loadAverage } from './lib';
 
 /**
@@ -15,9 +16,11 @@ import { median, loadAverage } from './lib';
  * a run takes ~3 minutes on the 2-core machine. Per run: wall time, jest's own figure, the CPU of
  * jest and everything it started (user + sys of the reaped children, from /proc), the load average
  * before and after, tests and files, the sum of the files' times and of the tests' times over the
- * workers, and the slowest files. Then the floor every file that opens a database pays: a fresh
- * PGlite booted from the run's migrated template (BENCH_BOOTS (10) boots, median), times the files
- * that open one, over the workers — the suite's ratio to it is printed. Each run is also split in
+ * workers, and the slowest files. Then the floor every file that opens a database pays: the
+ * worker's PGlite put back to the run's migrated template (test/support/sharedEmbedded.ts;
+ * BENCH_BOOTS (10) resets, median, beside as many fresh boots, what each file paid before and
+ * each worker's first still pays), times the files that open one, over the workers — the suite's
+ * ratio to it is printed. Each run is also split in
  * two: the files that start real server or CLI processes (PROCESS_FILES) and the others, whose
  * time outside their tests (opening the database, hooks, loading the file) is printed per file.
  * BENCH_SUITE=without-processes leaves PROCESS_FILES out of the run, to measure what `npm test`
@@ -89,17 +92,35 @@ async function runSuite(outputFile: string): Promise<{ wallS: number; cpuS: numb
   return { wallS: (performance.now() - started) / 1000, cpuS: childrenCpu() - cpuBefore, code };
 }
 
-/** Median milliseconds to boot a PGlite from the migrated template, as a test file does (test/support/templateFs.ts), and answer a first query. */
-async function bootMs(template: string): Promise<number> {
-  const times: number[] = [];
+/**
+ * Median milliseconds to boot a PGlite from the migrated template, as a file did before stop 23
+ * (test/support/templateFs.ts) and as each worker's first file still does, and to put one back to
+ * the template as every other file now gets it (test/support/sharedEmbedded.ts), after a few
+ * writes such as a file leaves: a department, a sequence moved on, an audit event rewritten with
+ * the triggers off.
+ */
+async function bootAndResetMs(template: string): Promise<{ boot: number; reset: number }> {
+  const boots: number[] = [];
+  const resets: number[] = [];
   for (let i = 0; i < BOOTS + 1; i++) {
     const started = performance.now();
     const db = await PGlite.create({ fs: await TemplateFS.of(template), extensions: embeddedExtensions, postgresqlconf: EMBEDDED_POSTGRES_CONF });
     await db.query('select 1');
-    if (i > 0) times.push(performance.now() - started); // the first warms the process up
+    if (i > 0) boots.push(performance.now() - started); // the first warms the process up
     await db.close();
   }
-  return median(times);
+  const db = await PGlite.create({ fs: await TemplateFS.of(template), extensions: embeddedExtensions, postgresqlconf: EMBEDDED_POSTGRES_CONF });
+  const snapshot = await capture(db);
+  for (let i = 0; i < BOOTS + 1; i++) {
+    await db.exec(`INSERT INTO departments (code, name) VALUES ('BENCH${i}', 'Phòng đo'); SELECT nextval('customer_code_seq');
+      SET session_replication_role = replica; UPDATE audit_events SET action = 'bench.forged' WHERE position = (SELECT min(position) FROM audit_events);
+      SET session_replication_role = origin;`);
+    const started = performance.now();
+    if (!(await resetToTemplate(db, snapshot))) throw new Error('The reset refused: the bench changed the catalog.');
+    if (i > 0) resets.push(performance.now() - started);
+  }
+  await db.close();
+  return { boot: median(boots), reset: median(resets) };
 }
 
 export async function run(): Promise<void> {
@@ -137,11 +158,12 @@ export async function run(): Promise<void> {
     console.log('  (no cached template to boot: CASEBOOK_TEST_TEMPLATE_CACHE=0?) — floor not measured');
     return;
   }
-  const ms = await bootMs(template);
+  const { boot, reset } = await bootAndResetMs(template);
   const withDb = countFilesOpeningADatabase();
-  const floorS = (withDb * ms) / 1000 / workers;
+  const floorS = (withDb * reset) / 1000 / workers;
   console.log(
-    `  floor: a PGlite booted from the template ${ms.toFixed(0)} ms (median of ${BOOTS}); ${withDb} files open one: ${floorS.toFixed(1)} s over ${workers} workers — the suite is ${(median(walls) / floorS).toFixed(1)}× that; load ${load()}`,
+    `  floor: a PGlite booted from the template ${boot.toFixed(0)} ms, put back to it ${reset.toFixed(0)} ms (medians of ${BOOTS}); ` +
+      `${withDb} files open a database: ${floorS.toFixed(1)} s of resets over ${workers} workers — the suite is ${(median(walls) / floorS).toFixed(1)}× that; load ${load()}`,
   );
 }
 

@@ -74,7 +74,7 @@ interface TableRows {
   identity: boolean;
 }
 
-interface Snapshot {
+export interface Snapshot {
   fingerprint: string;
   tables: TableRows[];
   sequences: Array<{ name: string; lastValue: string; isCalled: boolean }>;
@@ -83,7 +83,7 @@ interface Snapshot {
 }
 
 /** What a reset puts back, read from a PGlite fresh from the template. */
-async function capture(db: PGlite): Promise<Snapshot> {
+export async function capture(db: PGlite): Promise<Snapshot> {
   const tables = await db.query<{ name: string; columns: string; identity: boolean }>(
     `SELECT c.oid::regclass::text AS name,
             string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FILTER (WHERE a.attgenerated = '') AS columns,
@@ -114,7 +114,7 @@ export async function fingerprintOf(db: PGlite): Promise<string> {
 }
 
 /** Puts `db` back to the template; false when it cannot be (a transaction left open, a catalog changed). */
-async function resetToTemplate(db: PGlite, snapshot: Snapshot): Promise<boolean> {
+export async function resetToTemplate(db: PGlite, snapshot: Snapshot): Promise<boolean> {
   try {
     await db.exec('DISCARD ALL');
   } catch {

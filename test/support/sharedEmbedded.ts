@@ -166,8 +166,8 @@ export const lastHandOver = () => handedOver;
 export async function embeddedForFile(template: string): Promise<{ pglite: PGlite; release(): void } | undefined> {
   if (current?.inUse) return undefined;
   const snapshot = snapshots.get(template);
-  if (current && snapshot && current.template === template && current.files < FILES_PER_INSTANCE && (await resetToTemplate(current.server.db, snapshot))) {
-    current.files++;
+  if (current && snapshot && current.template === template && current.files < FILES_PER_INSTANCE && (await resetOrDiscard(current.server.db, snapshot))) {
+    current!.files++;
     handedOver = 'reset';
   } else {
     await closeSharedEmbedded();
@@ -184,6 +184,16 @@ export async function embeddedForFile(template: string): Promise<{ pglite: PGlit
       lent.inUse = false;
     },
   };
+}
+
+/** A reset that fails (a bug here, not a file's doing) fails the file asking, and the next one gets a fresh PGlite. */
+async function resetOrDiscard(db: PGlite, snapshot: Snapshot): Promise<boolean> {
+  try {
+    return await resetToTemplate(db, snapshot);
+  } catch (err) {
+    await closeSharedEmbedded();
+    throw err;
+  }
 }
 
 /** Stops the worker's embedded database (PGlite keeps a timer that would hold the process open). */

@@ -2,8 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { embeddedExtensions, EMBEDDED_POSTGRES_CONF } from '../src/db/embedded';
+import { startEmbedded } from '../src/db/embedded';
 import { projectRoot } from '../src/paths';
 import { pgliteTemplateCachePath, templateKey } from '../test/support/testDatabase';
 import { TemplateFS } from '../test/support/templateFs';
@@ -55,6 +54,12 @@ interface JestJson {
 
 const load = () => loadAverage();
 
+type FileResult = JestJson['testResults'][number];
+/** A file's own time and its tests' time, in seconds. */
+const ownS = (f: FileResult) => (f.endTime - f.startTime) / 1000;
+const testsS = (f: FileResult) => f.assertionResults.reduce((t, a) => t + (a.duration ?? 0), 0) / 1000;
+const sumOf = (files: readonly FileResult[], of: (f: FileResult) => number) => files.reduce((s, f) => s + of(f), 0);
+
 /** CPU seconds (user + sys) of this process's reaped children and their descendants, from /proc/self/stat. */
 function childrenCpu(): number {
   const stat = fs.readFileSync('/proc/self/stat', 'utf8');
@@ -102,14 +107,17 @@ async function runSuite(outputFile: string): Promise<{ wallS: number; cpuS: numb
 async function bootAndResetMs(template: string): Promise<{ boot: number; reset: number }> {
   const boots: number[] = [];
   const resets: number[] = [];
+  // As a test file's database opens (test/support/sharedEmbedded.ts): the app's PGlite options, on the template.
+  const boot = async () => startEmbedded({ filesystem: await TemplateFS.of(template) });
   for (let i = 0; i < BOOTS + 1; i++) {
     const started = performance.now();
-    const db = await PGlite.create({ fs: await TemplateFS.of(template), extensions: embeddedExtensions, postgresqlconf: EMBEDDED_POSTGRES_CONF });
-    await db.query('select 1');
+    const server = await boot();
+    await server.db.query('select 1');
     if (i > 0) boots.push(performance.now() - started); // the first warms the process up
-    await db.close();
+    await server.stop();
   }
-  const db = await PGlite.create({ fs: await TemplateFS.of(template), extensions: embeddedExtensions, postgresqlconf: EMBEDDED_POSTGRES_CONF });
+  const server = await boot();
+  const db = server.db;
   const snapshot = await capture(db);
   for (let i = 0; i < BOOTS + 1; i++) {
     await db.exec(`INSERT INTO departments (code, name) VALUES ('BENCH${i}', 'Phòng đo'); SELECT nextval('customer_code_seq');
@@ -119,7 +127,7 @@ async function bootAndResetMs(template: string): Promise<{ boot: number; reset: 
     if (!(await resetToTemplate(db, snapshot))) throw new Error('The reset refused: the bench changed the catalog.');
     if (i > 0) resets.push(performance.now() - started);
   }
-  await db.close();
+  await server.stop();
   return { boot: median(boots), reset: median(resets) };
 }
 
@@ -139,8 +147,8 @@ export async function run(): Promise<void> {
     fs.rmSync(out, { force: true });
     last = json;
     walls.push(wallS);
-    const fileS = json.testResults.reduce((s, f) => s + (f.endTime - f.startTime) / 1000, 0);
-    const testS = json.testResults.reduce((s, f) => s + f.assertionResults.reduce((t, a) => t + (a.duration ?? 0), 0) / 1000, 0);
+    const fileS = sumOf(json.testResults, ownS);
+    const testS = sumOf(json.testResults, testsS);
     console.log(
       `  run ${r}: ${wallS.toFixed(1)} s wall (exit ${code}), CPU ${cpuS.toFixed(0)} s (${(cpuS / wallS).toFixed(2)} cores), load ${before} → ${load()}; ` +
         `${json.numTotalTests} tests (${json.numFailedTests} failed) in ${json.testResults.length} files, ${((wallS / json.numTotalTests) * 1000).toFixed(0)} ms a test; ` +
@@ -150,7 +158,7 @@ export async function run(): Promise<void> {
   }
   if (!last) return;
   console.log(`  median wall ${median(walls).toFixed(1)} s; slowest files (own time, tests):`);
-  const rows = last.testResults.map((f) => ({ s: (f.endTime - f.startTime) / 1000, n: f.assertionResults.length, name: path.relative(projectRoot, f.name) }));
+  const rows = last.testResults.map((f) => ({ s: ownS(f), n: f.assertionResults.length, name: path.relative(projectRoot, f.name) }));
   for (const f of rows.sort((a, b) => b.s - a.s).slice(0, TOP)) console.log(`    ${f.s.toFixed(1).padStart(6)} s  ${String(f.n).padStart(3)}  ${f.name}`);
 
   const template = pgliteTemplateCachePath(templateKey(projectRoot));
@@ -169,16 +177,13 @@ export async function run(): Promise<void> {
 
 /** The run's time split between PROCESS_FILES and the other files, and the others' time outside their tests. */
 function split(json: JestJson): string {
-  const own = (f: JestJson['testResults'][number]) => (f.endTime - f.startTime) / 1000;
-  const tests = (f: JestJson['testResults'][number]) => f.assertionResults.reduce((t, a) => t + (a.duration ?? 0), 0) / 1000;
-  const isProcess = (f: JestJson['testResults'][number]) => (PROCESS_FILES as readonly string[]).includes(path.relative(projectRoot, f.name));
+  const isProcess = (f: FileResult) => (PROCESS_FILES as readonly string[]).includes(path.relative(projectRoot, f.name));
   const processes = json.testResults.filter(isProcess);
   const others = json.testResults.filter((f) => !isProcess(f));
-  const sum = (files: JestJson['testResults'], of: (f: JestJson['testResults'][number]) => number) => files.reduce((s, f) => s + of(f), 0);
-  const outside = sum(others, own) - sum(others, tests);
+  const outside = sumOf(others, ownS) - sumOf(others, testsS);
   return (
-    `${processes.length} files that start processes: ${sum(processes, own).toFixed(1)} s of their own; ` +
-    `${others.length} others: ${sum(others, own).toFixed(1)} s, of which tests ${sum(others, tests).toFixed(1)} s and outside them ${outside.toFixed(1)} s ` +
+    `${processes.length} files that start processes: ${sumOf(processes, ownS).toFixed(1)} s of their own; ` +
+    `${others.length} others: ${sumOf(others, ownS).toFixed(1)} s, of which tests ${sumOf(others, testsS).toFixed(1)} s and outside them ${outside.toFixed(1)} s ` +
     `(${others.length ? ((outside / others.length) * 1000).toFixed(0) : 0} ms a file)`
   );
 }

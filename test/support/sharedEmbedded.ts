@@ -109,7 +109,7 @@ export async function capture(db: PGlite): Promise<Snapshot> {
 
 const quoteLiteral = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-export async function fingerprintOf(db: PGlite): Promise<string> {
+async function fingerprintOf(db: PGlite): Promise<string> {
   return (await db.query<{ fingerprint: string }>(FINGERPRINT)).rows[0].fingerprint;
 }
 
